@@ -1,0 +1,5 @@
+"""``python -m exgen``."""
+
+from exgen.cli import main
+
+main()

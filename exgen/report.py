@@ -1,0 +1,86 @@
+"""Diagnostic reports: one small formatter per output format, chosen by name."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from exgen import __version__
+from exgen.diagnostics import Diagnostic, Severity
+
+#: Version of the ``--format json`` structure; bump it when a field changes meaning.
+JSON_REPORT_VERSION = 1
+
+
+def summary_line(diagnostics: t.Sequence[Diagnostic], files: int) -> str:
+    """``2 files, 1 error, 3 warnings``."""
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = sum(d.severity is Severity.WARNING for d in diagnostics)
+    return f"{_plural(files, 'file')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def text(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
+    """``path:line:col: severity[code]: message`` lines and a summary."""
+    lines = [d.as_text() for d in diagnostics]
+    lines.append(summary_line(diagnostics, len(files)))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
+    """A versioned JSON document (see docs/diagnostics.md for its fields)."""
+    doc = {
+        "version": JSON_REPORT_VERSION,
+        "tool": {"name": "exgen", "version": __version__},
+        "files": list(files),
+        "summary": {
+            "files": len(files),
+            "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
+            "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
+        },
+        "diagnostics": [
+            {
+                "file": d.location.file,
+                "line": d.location.line,
+                "col": d.location.col,
+                "pointer": d.pointer,
+                "code": d.code,
+                "severity": str(d.severity),
+                "message": d.message,
+            }
+            for d in diagnostics
+        ],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
+    """GitHub Actions workflow commands: one annotation per diagnostic."""
+    out = []
+    for d in diagnostics:
+        level = {"error": "error", "warning": "warning"}.get(str(d.severity), "notice")
+        props = [f"file={_gh_property(d.location.file)}"]
+        if d.location.line:
+            props += [f"line={d.location.line}", f"col={d.location.col}"]
+        props.append(f"title={_gh_property(d.code)}")
+        out.append(f"::{level} {','.join(props)}::{_gh_data(d.message)}")
+    out.append(summary_line(diagnostics, len(files)))
+    return "\n".join(out) + "\n"
+
+
+FORMATS: dict[str, t.Callable[[t.Sequence[Diagnostic], t.Sequence[str]], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}
