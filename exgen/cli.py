@@ -45,6 +45,152 @@ def validate(files: tuple[str, ...], fmt: str, strict: bool) -> None:
     sys.exit(0 if all(r.ok for r in results) else 1)
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+              help="Package directory to create or replace.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Seed for generated detail (names, call signs); same seed, same bytes.")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Directory of template overrides; repeatable, the first wins over later ones and built-ins.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT even when it is not an exgen package.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary or progress.")
+def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
+          quiet: bool) -> None:
+    """Validate FILE and build its exercise package into OUTPUT.
+
+    The package is written to a temporary directory beside OUTPUT and renamed into place
+    only when complete, so a failed build never leaves half a package.
+    """
+    import time
+
+    from exgen import pipeline, report
+
+    started = time.monotonic()
+    bar: t.Any = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet or total < 200:
+            return
+        if bar is None:
+            bar = click.progressbar(length=total, label="Rendering", file=sys.stderr)
+            bar.__enter__()
+        bar.update(done - bar.pos)
+
+    result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
+                            progress=progress)
+    if bar is not None:
+        bar.__exit__(None, None, None)
+    shown = [d for d in result.checked.diagnostics if d.severity.value != "info"]
+    if shown:
+        click.echo(report.text(shown, result.checked.files).rstrip("\n").rsplit("\n", 1)[0], err=True)
+    if result.written is None:
+        click.echo(f"exgen: no package written: {report.summary_line(shown, len(result.checked.files))}",
+                   err=True)
+        sys.exit(1)
+    if not quiet:
+        warnings = sum(d.severity.value == "warning" for d in shown)
+        click.echo(f"Built {out}: {result.files} files, {_size(result.size)}, "
+                   f"{warnings} warning{'' if warnings == 1 else 's'}, {time.monotonic() - started:.1f} s")
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KiB", "MiB"):
+        if n < 1024 or unit == "MiB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--at", "at_time", metavar="TIME", help='Show who can reach whom at this time ("D+1 07:30" or ISO 8601).')
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--width", type=click.IntRange(60, 400), default=100, show_default=True, help="Text width in columns.")
+def comms(file: str, at_time: str | None, fmt: str, width: int) -> None:
+    """The comms picture: for each PACE pair, which level works when; with --at, who reaches whom.
+
+    Diagnostics go to standard error; exit 1 when the definition is invalid.
+    """
+    import json
+
+    from exgen import commsview, pipeline, report
+    from exgen.model import TimeError
+
+    result = pipeline.check(file)
+    problems = [d for d in result.diagnostics if d.is_error]
+    if result.model is None or result.comms is None:
+        click.echo(report.text(result.diagnostics, result.files), err=True, nl=False)
+        sys.exit(1)
+    minute = None
+    if at_time is not None:
+        try:
+            minute = commsview.parse_at(at_time, result.model)
+        except (TimeError, ValueError) as exc:
+            raise click.BadParameter(str(exc), param_hint="--at") from None
+    if fmt == "json":
+        click.echo(json.dumps(commsview.to_json(result.comms, result.model, at=minute), indent=2, ensure_ascii=False))
+    else:
+        click.echo(commsview.render_text(result.comms, result.model, at=minute, width=width), nl=False)
+    sys.exit(1 if problems else 0)
+
+
+@cli.group()
+def templates() -> None:
+    """List the templates and start an override from a built-in one."""
+
+
+@templates.command("list")
+@click.option("--templates", "template_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Override directories to take into account, as for build.")
+def templates_list(template_dirs: tuple[str, ...]) -> None:
+    """Every template: name, what it renders, and whether it is built-in or overridden."""
+    from exgen import render, report
+
+    tset, found = render.load_template_set(template_dirs)
+    if found:
+        click.echo(report.text(found, list(template_dirs)), err=True, nl=False)
+        sys.exit(1)
+    renders: dict[str, list[str]] = {}
+    for spec in tset.outputs:
+        per = "" if spec.per == "package" else f" (one per {spec.per.replace('_', ' ')})"
+        renders.setdefault(spec.template, []).append(spec.output + per)
+    rows = [(name, where, "; ".join(renders.get(name, ["(included by other templates)"])))
+            for name, where in tset.names()]
+    width = max(len(r[0]) for r in rows)
+    for name, where, what in rows:
+        origin = "built-in" if where == "builtin" else f"override in {where}"
+        click.echo(f"{name:<{width}}  {origin:<10}  {what}")
+
+
+@templates.command("eject")
+@click.argument("name")
+@click.option("-o", "--output", "out", default="templates", show_default=True, type=click.Path(file_okay=False),
+              help="Directory to copy the template into (your override directory).")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def templates_eject(name: str, out: str, force: bool) -> None:
+    """Copy built-in template NAME into an override directory, ready to edit."""
+    from pathlib import Path
+
+    from exgen.resources import data_dir
+
+    builtin = data_dir("templates")
+    source = (builtin / name).resolve()
+    if not source.is_relative_to(builtin.resolve()) or not source.is_file():
+        names = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*") if p.is_file())
+        raise click.BadParameter(f"no built-in template '{name}'; choose from: {', '.join(names)}",
+                                 param_hint="NAME")
+    dest = Path(out) / name
+    if dest.exists() and not force:
+        click.echo(f"exgen: {dest} exists; use --force to overwrite it", err=True)
+        sys.exit(1)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(source.read_bytes())
+    click.echo(f"Wrote {dest}. Build with: exgen build FILE -o DIR --templates {out}")
+
+
 def main(argv: t.Sequence[str] | None = None) -> None:
     """Entry point of the ``exgen`` console script."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="exgen")

@@ -70,3 +70,82 @@ def _finish(result: Checked, strict: bool) -> Checked:
         found = [d.promoted() for d in found]
     result.diagnostics = sort_diagnostics(found)
     return result
+
+
+@dataclass
+class Built:
+    """What building one package produced."""
+
+    checked: Checked
+    written: t.Any = None
+    files: int = 0
+    size: int = 0
+
+
+def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
+          strict: bool = False, progress: t.Callable[[int, int], None] | None = None) -> Built:
+    """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
+
+    The package is written only when the definition is valid and every template rendered.
+    """
+    from pathlib import Path
+
+    from exgen import context, enrich, package, render
+    from exgen.diagnostics import Location, error
+
+    checked = check(path, strict=strict)
+    result = Built(checked)
+    if not checked.ok or checked.model is None or checked.document is None:
+        return result
+    templates, found = render.load_template_set(template_dirs)
+    if found:
+        checked.diagnostics = sort_diagnostics([*checked.diagnostics, *found])
+        return result
+    enrichment = enrich.enrich(checked.model, seed)
+    ctx = context.build_context(checked.model, checked.comms, enrichment, checked.diagnostics)
+    total = render.count_renders(templates, ctx)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    try:
+        files = render.render_all(templates, ctx, tick)
+        info = manifest_info(checked.document, seed, enrichment.faker_version)
+        written = package.write(files, Path(out), info, force=force)
+    except render.RenderError as exc:
+        checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
+        return result
+    except package.PackageError as exc:
+        checked.diagnostics = sort_diagnostics([*checked.diagnostics, error("package", str(exc), Location(out))])
+        return result
+    result.written = written
+    result.files, result.size = written.files, written.size
+    return result
+
+
+def manifest_info(document: Document, seed: int, faker_version: str) -> dict[str, t.Any]:
+    """Generator facts for manifest.json: versions, seed, and each input file's hash.
+
+    Input paths are relative to the root file's folder, so the manifest does not depend
+    on where exgen was run from.
+    """
+    import os
+
+    from exgen import FORMAT_VERSION, __version__
+
+    base = document.root.path.parent
+    return {
+        "exgen_version": __version__,
+        "format_version": FORMAT_VERSION,
+        "faker_version": faker_version,
+        "seed": seed,
+        "exercise": document.data["exercise"]["id"],
+        "inputs": [
+            {"file": os.path.relpath(f.path, base).replace(os.sep, "/"), "sha256": f.sha256}
+            for f in document.files
+        ],
+    }
