@@ -238,6 +238,8 @@ class Constraint:
     actor: str = ""
     description: str = ""
     pointer: str = ""
+    #: Planned on purpose (e.g. jamming meant to force a PACE switch): a training stimulus.
+    intended: bool = False
 
 
 @dataclass(frozen=True)
@@ -502,7 +504,8 @@ def build_data(data: dict[str, t.Any], sources: SourceMap) -> tuple[Exercise | N
     constraints = tuple(
         Constraint(r["id"], r["kind"], b.time(r["start"], f"{p}/start"), b.time(r["end"], f"{p}/end"),
                    _area(r.get("area")), _tup(r, "bands"), _tup(r, "units"), _tup(r, "nets"),
-                   _tup(r, "systems"), r.get("actor", ""), r.get("description", ""), p)
+                   _tup(r, "systems"), r.get("actor", ""), r.get("description", ""), p,
+                   intended=bool(r.get("intended", False)))
         for p, r in b.items("constraints")
     )
     cells = tuple(Cell(r["id"], r["title"], r.get("lead", ""), r.get("description", ""), p)
