@@ -55,7 +55,7 @@ def _finding(d: Diagnostic) -> Data:
 def _attributions() -> list[Data]:
     from exgen import catalogues
 
-    return [dict(a) for a in catalogues.attributions()]
+    return [{"catalogue": name, "text": text} for name, text in catalogues.ATTRIBUTION.items()]
 
 
 def _persona(p: Persona | None) -> Data | None:
