@@ -21,6 +21,13 @@ test: $(STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/exgen validate $(FLAGSHIP)
+	$(VENV)/bin/exgen build $(FLAGSHIP) -o build/adriatic-shield
+	@echo "Open build/adriatic-shield/index.html"
+
+# Regenerate the golden files from the current templates; review the diff like code.
+golden: $(STAMP)
+	EXGEN_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_build.py -k golden
+	git diff --stat tests/golden
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -102,7 +102,8 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, *found])
         return result
     enrichment = enrich.enrich(checked.model, seed)
-    ctx = context.build_context(checked.model, checked.comms, enrichment, checked.diagnostics)
+    findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
+    ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
     total = render.count_renders(templates, ctx)
     done = 0
 
@@ -125,6 +126,22 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     result.written = written
     result.files, result.size = written.files, written.size
     return result
+
+
+def _relative_to_root(d: Diagnostic, document: Document) -> Diagnostic:
+    """The diagnostic with its file relative to the root file's folder (packages must not
+    depend on the directory exgen ran from)."""
+    import dataclasses
+    import os
+
+    from exgen.diagnostics import Location
+
+    base = document.root.path.parent
+    for f in document.files:
+        if f.display == d.location.file:
+            rel = os.path.relpath(f.path, base).replace(os.sep, "/")
+            return dataclasses.replace(d, location=Location(rel, d.location.line, d.location.col))
+    return d
 
 
 def manifest_info(document: Document, seed: int, faker_version: str) -> dict[str, t.Any]:

@@ -1,0 +1,198 @@
+"""Building packages: determinism, overrides, the sandbox, hostile paths, atomic writes, golden files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from exgen import package, pipeline
+from tests.conftest import FLAGSHIP, plant
+
+GOLDEN = Path(__file__).parent / "golden" / "adriatic-shield"
+#: Package files pinned as golden files (manifest.json pins the hash of every other file).
+GOLDEN_FILES = ["index.html", "msel/msel.csv", "msel/msel.html", "injects/INJ-002.html", "manifest.json"]
+
+
+def build(src: Path | str, out: Path, **kw: object) -> pipeline.Built:
+    result = pipeline.build(str(src), str(out), **kw)  # type: ignore[arg-type]
+    assert result.written is not None, [d.as_text() for d in result.checked.diagnostics if d.is_error]
+    return result
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_same_seed_gives_byte_identical_packages(tmp_path: Path) -> None:
+    build(FLAGSHIP, tmp_path / "a", seed=11)
+    build(FLAGSHIP, tmp_path / "b", seed=11)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_package_does_not_depend_on_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(FLAGSHIP, tmp_path / "a", seed=1)
+    monkeypatch.chdir(FLAGSHIP.parent)
+    build("exercise.yaml", tmp_path / "b", seed=1)
+    assert tree(tmp_path / "a") == tree(tmp_path / "b")
+
+
+def test_different_seed_changes_generated_detail(tmp_path: Path) -> None:
+    build(FLAGSHIP, tmp_path / "a", seed=1)
+    build(FLAGSHIP, tmp_path / "b", seed=2)
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert a.keys() == b.keys() and a != b
+
+
+def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path, tmp_path: Path) -> None:
+    build(flagship_copy, tmp_path / "before", seed=5)
+    day3 = flagship_copy.parent / "injects" / "day3.yaml"
+    day3.write_text(day3.read_text("utf-8") + """
+  - id: INJ-NEW
+    time: "D+3 17:50"
+    from: CTRL-HICON
+    to: [MNB-HQ]
+    method: email
+    title: "Late request for a casualty return"
+    objectives: [TO-2]
+""", "utf-8")
+    build(flagship_copy, tmp_path / "after", seed=5)
+    before, after = tree(tmp_path / "before"), tree(tmp_path / "after")
+    changed = {p for p in after if before.get(p) != after[p]}
+    # Only files that mention the new inject change: personas, call signs and other cards do not move.
+    assert {"injects/INJ-NEW.html", "index.html", "msel/msel.csv", "manifest.json"} <= changed
+    for rel in changed - {"manifest.json"}:
+        assert "INJ-NEW" in (tmp_path / "after" / rel).read_text("utf-8"), rel
+    assert len([p for p in changed if p.startswith("injects/")]) <= 2  # the new card and its neighbour's link
+
+
+def test_three_line_override_changes_every_inject_card(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "inject_card.html.j2").write_text(
+        '{% extends "builtin/inject_card.html.j2" %}\n'
+        "{% block controller_box %}<p class=\"mine\">Report to the EXCON chief.</p>{% endblock %}\n", "utf-8")
+    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)])
+    cards = sorted((tmp_path / "pkg" / "injects").glob("*.html"))
+    assert len(cards) > 20
+    for card in cards:
+        text = card.read_text("utf-8")
+        assert "Report to the EXCON chief." in text and "CONTROLLER" not in text.upper().split("REPORT TO")[1][:0]
+    index = (tmp_path / "pkg" / "index.html").read_text("utf-8")
+    assert "Report to the EXCON chief." not in index
+
+
+def test_override_directory_can_add_a_document(tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "roster.txt.j2").write_text("{% for u in units %}{{ u.id }} {{ u.callsign }}\n{% endfor %}", "utf-8")
+    (mine / "outputs.yaml").write_text("outputs:\n  - {template: roster.txt.j2, output: roster.txt}\n", "utf-8")
+    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)])
+    roster = (tmp_path / "pkg" / "roster.txt").read_text("utf-8").splitlines()
+    assert roster and roster[0].startswith("MNB-HQ ")
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("{{ ''.__class__.__mro__ }}", "template-unsafe"),
+        ("{{ exercise.__class__ }}", "template-unsafe"),
+        ("{{ units.append(1) }}", "template-unsafe"),
+        ("{{ os.system('id') }}", "template-undefined"),
+        ("{{ nonexistent_key }}", "template-undefined"),
+        ('{% include "../../../etc/passwd" %}', "template-not-found"),
+        ("{% for x in %}", "template-syntax"),
+    ],
+)
+def test_sandbox_refuses_templates_reaching_out(tmp_path: Path, body: str, code: str) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html.j2").write_text(body, "utf-8")
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)])
+    assert result.written is None
+    assert [d.code for d in result.checked.diagnostics if d.is_error] == [code]
+    assert not (tmp_path / "pkg").exists()
+
+
+def test_symlink_out_of_template_dir_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", "utf-8")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    os.symlink(secret, mine / "leak.j2")
+    (mine / "index.html.j2").write_text('{% include "leak.j2" %}', "utf-8")
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)])
+    assert result.written is None
+    assert [d.code for d in result.checked.diagnostics if d.is_error] == ["template-not-found"]
+
+
+@pytest.mark.parametrize("bad", ["../../x", "/etc/passwd", "a/../../b", "", "a//b", ".hidden", "a\\b"])
+def test_hostile_output_paths_are_refused(bad: str) -> None:
+    with pytest.raises(package.PackageError):
+        package.check_relative(bad)
+
+
+def test_hostile_inject_id_never_reaches_the_file_system(flagship_copy: Path, tmp_path: Path) -> None:
+    plant(flagship_copy.parent / "injects" / "day1.yaml", "id: INJ-001", "id: ../../x")
+    result = pipeline.build(str(flagship_copy), str(tmp_path / "pkg"))
+    assert result.written is None
+    assert any(d.code == "schema-pattern" for d in result.checked.diagnostics)
+    assert not (tmp_path / "x").exists() and not (tmp_path / "pkg").exists()
+
+
+def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path) -> None:
+    target = tmp_path / "pkg"
+    build(FLAGSHIP, target, seed=1)
+    before = tree(target)
+    files = {"index.html": b"new", "injects/a.html": b"x"}
+
+    def crash(_: Path) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        package.write(files, target, {"seed": 2}, before_rename=crash)
+    assert tree(target) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no temporary directory left behind
+
+
+def test_template_error_mid_render_leaves_previous_package_intact(tmp_path: Path) -> None:
+    target = tmp_path / "pkg"
+    build(FLAGSHIP, target, seed=1)
+    before = tree(target)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "inject_card.html.j2").write_text("{% if inject.serial > 30 %}{{ 1 // 0 }}{% endif %}ok", "utf-8")
+    result = pipeline.build(str(FLAGSHIP), str(target), template_dirs=[str(mine)])
+    assert result.written is None and [d.code for d in result.checked.diagnostics if d.is_error] == ["template-error"]
+    err = [d for d in result.checked.diagnostics if d.is_error][0]
+    assert err.location.file.endswith("inject_card.html.j2") and err.location.line == 1
+    assert tree(target) == before
+
+
+def test_manifest_records_inputs_seed_and_versions(tmp_path: Path) -> None:
+    build(FLAGSHIP, tmp_path / "pkg", seed=9)
+    manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text("utf-8"))
+    assert manifest["seed"] == 9 and manifest["faker_version"] and manifest["exgen_version"]
+    inputs = {i["file"] for i in manifest["inputs"]}
+    assert inputs == {"exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml",
+                      "injects/day1.yaml", "injects/day2.yaml", "injects/day3.yaml"}
+    for entry in manifest["files"]:
+        data = (tmp_path / "pkg" / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"]
+
+
+def test_golden_files(tmp_path: Path) -> None:
+    """Rendered output is pinned; regenerate with `make golden` and review the diff like code."""
+    build(FLAGSHIP, tmp_path / "pkg", seed=0)
+    if os.environ.get("EXGEN_UPDATE_GOLDEN"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for rel in GOLDEN_FILES:
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(tmp_path / "pkg" / rel, GOLDEN / rel)
+    for rel in GOLDEN_FILES:
+        assert (tmp_path / "pkg" / rel).read_bytes() == (GOLDEN / rel).read_bytes(), f"{rel} differs from golden"
