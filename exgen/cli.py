@@ -12,7 +12,7 @@ import click
 
 from exgen import FORMAT_VERSION, __version__
 
-FORMAT_CHOICE = click.Choice(["text", "json", "github"])
+FORMAT_CHOICE = click.Choice(["text", "json", "github", "sarif"])
 
 
 def _version_message() -> str:
@@ -26,23 +26,35 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True,
-              help="Output format: text for people, json for tools, github for workflow annotations.")
+              help="text for people; json (versioned), github (workflow annotations) or sarif (code scanning) for tools.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def validate(files: tuple[str, ...], fmt: str, strict: bool) -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Validate this many definitions at once (default: one per CPU core).")
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -> None:
     """Check exercise definitions: schema, semantic rules and comms feasibility.
 
-    Each diagnostic is printed as ``path:line:col: severity[code]: message``.
-    Exit code 0 when valid, 1 when any error is found.
-    """
-    from exgen import pipeline, report
+    PATHS are definition files, directories (searched for root definitions: files with a
+    top-level `exgen:` key that no other file includes) or quoted globs. A file that is
+    only included by another one is checked through the definition that includes it.
 
-    results = [pipeline.check(f, strict=strict) for f in files]
+    Each diagnostic is printed as `path:line:col: severity[code]: message`. Exit code 0
+    when valid, 1 when any error is found (with --strict, any warning).
+    """
+    from exgen import discover, pipeline, report
+
+    targets = discover.find(paths)
+    for name in targets.unmatched:
+        click.echo(f"exgen: no file matches '{name}'", err=True)
+    if not targets.roots:
+        click.echo("exgen: no exercise definition found", err=True)
+        sys.exit(1)
+    results = pipeline.check_many(targets.roots, strict=strict, jobs=jobs)
     diagnostics = [d for r in results for d in r.diagnostics]
     shown = [name for r in results for name in r.files]
     click.echo(report.FORMATS[fmt](diagnostics, shown), nl=False)
-    sys.exit(0 if all(r.ok for r in results) else 1)
+    sys.exit(0 if all(r.ok for r in results) and not targets.unmatched else 1)
 
 
 @cli.command()

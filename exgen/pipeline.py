@@ -47,11 +47,9 @@ def check(path: str, *, strict: bool = False) -> Checked:
 
 
 def _semantic(result: Checked) -> None:
-    """Rules and comms analysis on a schema-valid document (when those stages exist)."""
-    try:
-        from exgen import comms, model, rules
-    except ImportError:  # pragma: no cover - stages arrive with the semantic-rules issue
-        return
+    """Rules and comms analysis on a schema-valid document, then the planner's acceptances."""
+    from exgen import accept, comms, comms_diagnose, model, rules
+
     assert result.document is not None
     built, found = model.build(result.document)
     result.diagnostics += found
@@ -61,7 +59,8 @@ def _semantic(result: Checked) -> None:
     result.diagnostics += rules.check(built, result.document.sources)
     picture = comms.analyse(built)
     result.comms = picture
-    result.diagnostics += comms.diagnose(picture, built, result.document.sources)
+    result.diagnostics += comms_diagnose.diagnose(picture, built, result.document.sources)
+    result.diagnostics = accept.apply(result.diagnostics, result.document.data, result.document.sources)
 
 
 def _finish(result: Checked, strict: bool) -> Checked:
@@ -166,3 +165,34 @@ def manifest_info(document: Document, seed: int, faker_version: str) -> dict[str
             for f in document.files
         ],
     }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A picklable result of validating one root: what a parallel worker sends back."""
+
+    path: str
+    files: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def _summarise(path: str, strict: bool) -> Summary:
+    result = check(path, strict=strict)
+    return Summary(path, tuple(result.files), tuple(result.diagnostics))
+
+
+def check_many(paths: t.Sequence[str], *, strict: bool = False, jobs: int | None = None) -> list[Summary]:
+    """Validate several roots, in parallel processes when there is more than one; input order kept."""
+    import os
+
+    workers = min(len(paths), jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        return [_summarise(p, strict) for p in paths]
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(_summarise, paths, [strict] * len(paths)))

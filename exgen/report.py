@@ -79,8 +79,43 @@ def github(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
     return "\n".join(out) + "\n"
 
 
+def sarif(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
+    """SARIF 2.1.0, so code-scanning dashboards show exercise errors next to the lines."""
+    from urllib.parse import quote
+
+    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+    codes = sorted({d.code for d in diagnostics})
+    results = []
+    for d in diagnostics:
+        physical: dict[str, t.Any] = {"artifactLocation": {"uri": quote(d.location.file.replace("\\", "/"))}}
+        if d.location.line:
+            physical["region"] = {"startLine": d.location.line, "startColumn": max(d.location.col, 1)}
+        location: dict[str, t.Any] = {"physicalLocation": physical}
+        if d.pointer:
+            location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "element"}]
+        results.append({"ruleId": d.code, "ruleIndex": codes.index(d.code), "level": levels[d.severity],
+                        "message": {"text": d.message}, "locations": [location]})
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "exgen",
+                "version": __version__,
+                "informationUri": "https://exgen.example.org/docs/diagnostics",
+                "rules": [{"id": c, "name": c, "helpUri": f"https://exgen.example.org/docs/diagnostics#{c}"}
+                          for c in codes],
+            }},
+            "artifacts": [{"location": {"uri": quote(f.replace("\\", "/"))}} for f in files],
+            "results": results,
+        }],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
 FORMATS: dict[str, t.Callable[[t.Sequence[Diagnostic], t.Sequence[str]], str]] = {
     "text": text,
     "json": as_json,
     "github": github,
+    "sarif": sarif,
 }

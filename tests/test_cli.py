@@ -147,3 +147,15 @@ def test_real_subprocess_validate_and_build(tmp_path: Path) -> None:
                           text=True, env=env, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "index.html").is_file()
+
+
+def test_json_report_validates_against_its_schema(flagship_copy: Path) -> None:
+    import jsonschema
+
+    from exgen import schema
+
+    plant(flagship_copy.parent / "forces.yaml", "echelon: battalion", "echelon: batallion")
+    code, out, _ = run("validate", "--format", "json", str(flagship_copy))
+    doc = json.loads(out)
+    jsonschema.Draft202012Validator(schema.load_schemas()["report.schema.json"]).validate(doc)
+    assert code == 1 and doc["summary"]["errors"] >= 1

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen.comms import Down, Interval, Segment, analyse, diagnose
+from exgen.comms import Down, Interval, Segment, analyse
+from exgen.comms_diagnose import diagnose
 from exgen.diagnostics import Diagnostic, Location, Severity
 from exgen.model import Exercise, build_data
 
