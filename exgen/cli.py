@@ -47,9 +47,12 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
     targets = discover.find(paths)
     for name in targets.unmatched:
         click.echo(f"exgen: no file matches '{name}'", err=True)
+    for name in targets.skipped:
+        click.echo(f"exgen: skipped {name}: not an exercise definition (no top-level exgen: key) "
+                   "and not included by one", err=True)
     if not targets.roots:
         click.echo("exgen: no exercise definition found", err=True)
-        sys.exit(1)
+        sys.exit(1 if targets.unmatched or not targets.skipped else 0)
     results = pipeline.check_many(targets.roots, strict=strict, jobs=jobs)
     diagnostics = [d for r in results for d in r.diagnostics]
     shown = [name for r in results for name in r.files]
@@ -147,6 +150,33 @@ def comms(file: str, at_time: str | None, fmt: str, width: int) -> None:
     else:
         click.echo(commsview.render_text(result.comms, result.model, at=minute, width=width), nl=False)
     sys.exit(1 if problems else 0)
+
+
+@cli.command("schema")
+@click.option("-o", "--output", "out", type=click.Path(file_okay=False),
+              help="Directory to write the schemas into; without it, list them.")
+def schema_cmd(out: str | None) -> None:
+    """Write the bundled JSON Schemas (for editors and other tools), or list them.
+
+    Each schema has a stable $id; refer to exercise.schema.json from a root definition
+    and to exercise-fragment.schema.json from files it includes.
+    """
+    from pathlib import Path
+
+    from exgen.schema import load_schemas
+    from exgen.resources import data_dir
+
+    names = sorted(load_schemas())
+    if out is None:
+        for name in names:
+            click.echo(f"{name}  {load_schemas()[name]['$id']}")
+        return
+    dest = Path(out)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        (dest / name).write_bytes((data_dir("schemas") / name).read_bytes())
+    click.echo(f"Wrote {len(names)} schemas to {dest}. First line of a definition:")
+    click.echo(f"# yaml-language-server: $schema={(dest / 'exercise.schema.json').as_posix()}")
 
 
 @cli.group()

@@ -28,15 +28,24 @@ class Targets:
 
     roots: list[str] = field(default_factory=list)
     unmatched: list[str] = field(default_factory=list)
+    #: Text files that are neither definitions nor included by one (e.g. a CI config pre-commit passed).
+    skipped: list[str] = field(default_factory=list)
 
 
 def is_root(path: Path) -> bool:
-    """True when the file looks like a root definition (has a top-level ``exgen`` key)."""
+    """True when the file looks like a root definition (has a top-level ``exgen`` key).
+
+    Unreadable or binary files count as roots, so the loader refuses them with its own codes
+    instead of discovery passing over them.
+    """
     try:
         with open(path, "rb") as handle:
-            head = handle.read(_HEAD).decode("utf-8", errors="replace")
-    except OSError:
-        return False
+            raw = handle.read(_HEAD)
+        head = raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True
+    if "\x00" in head:
+        return True
     pattern = _ROOT_MARK_JSON if path.suffix == ".json" else _ROOT_MARK
     return bool(pattern.search(head))
 
@@ -76,13 +85,13 @@ def find(names: t.Sequence[str]) -> Targets:
             if not matches:
                 out.unmatched.append(name)
             for match in matches:
-                _add_path(Path(match), add)
+                _add_path(Path(match), add, out)
         else:
-            _add_path(Path(name), add)
+            _add_path(Path(name), add, out)
     return out
 
 
-def _add_path(path: Path, add: t.Callable[[Path], None]) -> None:
+def _add_path(path: Path, add: t.Callable[[Path], None], out: Targets) -> None:
     if path.is_dir():
         candidates = [p for p in _walk(path) if is_root(p)]
         included: set[Path] = set()
@@ -99,7 +108,7 @@ def _add_path(path: Path, add: t.Callable[[Path], None]) -> None:
     for owner in owners:
         add(owner)
     if not owners:
-        add(path)
+        out.skipped.append(str(path))
 
 
 def _owning_roots(fragment: Path) -> list[Path]:

@@ -66,3 +66,12 @@ def test_sarif_output_is_valid_sarif(tmp_path: Path) -> None:
     assert len(errors) == 1 and errors[0]["ruleId"] == "unknown-reference"
     region = errors[0]["locations"][0]["physicalLocation"]["region"]
     assert region["startLine"] > 1 and region["startColumn"] > 1
+
+
+def test_unrelated_yaml_is_skipped_not_failed(tmp_path: Path) -> None:
+    base = repo(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", str(base / ".github" / "ci.yaml")])
+    assert result.exit_code == 0 and "skipped" in result.stderr
+    result = CliRunner().invoke(cli, ["validate", str(base / ".github" / "ci.yaml"),
+                                      str(base / "drills" / "a" / "forces.yaml")])
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "7 files, 0 errors, 0 warnings"
