@@ -298,15 +298,18 @@ class _Index:
             for m in self.in_area(c):
                 yield from ((m, s.id) for s in m.systems if s.gnss_dependent)
         elif c.kind == "emcon":
-            bands = set(c.bands)
+            # An area limits EMCON and outages too: a local power cut is not a national one.
+            bands, covers = set(c.bands), _coverage(c.area)
             for uid in dict.fromkeys(c.units):
-                yield from ((m, None) for m in self.unit.get(uid, ()) if not bands or m.net.band in bands)
+                yield from ((m, None) for m in self.unit.get(uid, ())
+                            if (not bands or m.net.band in bands) and covers(m.unit))
         elif c.kind == "outage":
-            only = set(c.units)
+            only, covers = set(c.units), _coverage(c.area)
             for nid in dict.fromkeys(c.nets):
-                yield from ((m, None) for m in self.net.get(nid, ()) if not only or m.unit.id in only)
+                yield from ((m, None) for m in self.net.get(nid, ()) if (not only or m.unit.id in only) and covers(m.unit))
             for sid in dict.fromkeys(c.systems):
-                yield from ((m, sid) for m in self.system.get(sid, ()) if not only or m.unit.id in only)
+                yield from ((m, sid) for m in self.system.get(sid, ())
+                            if (not only or m.unit.id in only) and covers(m.unit))
 
 
 def _coverage(area: Area | None) -> t.Callable[[Unit], bool]:

@@ -537,14 +537,14 @@ class Brute:
             unit_ok = not c.units or unit_id in c.units
             if c.kind == "jamming" and on_band and inside:
                 whole.add(c.id)
-            if c.kind == "emcon" and on_band and unit_id in c.units:
+            if c.kind == "emcon" and on_band and unit_id in c.units and inside:
                 whole.add(c.id)
-            if c.kind == "outage" and net_id in c.nets and unit_ok:
+            if c.kind == "outage" and net_id in c.nets and unit_ok and inside:
                 whole.add(c.id)
             for s in systems:
                 if c.kind == "gnss-jamming" and on_band and inside and s.gnss_dependent:
                     per_sys[s.id].add(c.id)
-                if c.kind == "outage" and s.id in c.systems and unit_ok:
+                if c.kind == "outage" and s.id in c.systems and unit_ok and inside:
                     per_sys[s.id].add(c.id)
         if systems and all(per_sys.values()):
             whole |= set().union(*per_sys.values())
@@ -761,3 +761,19 @@ def test_adriatic_shield_scenario_analyses() -> None:
     assert len(pic.pairs) <= len(model.pace)
     for d in diagnose(pic, model, document.sources):
         assert d.code in {"comms-incompatible", "pace-degraded", "comms-no-path"}
+
+
+def test_outage_and_emcon_respect_their_area() -> None:
+    far = {"lat": HQ_LOC["lat"] + 3, "lon": HQ_LOC["lon"], "radius_km": 10}
+    near = {**HQ_LOC, "radius_km": 10}
+    cons = [{"id": "OUT-FAR", "kind": "outage", "nets": ["CMD-HF"], "area": far, "start": iso(0), "end": iso(60)},
+            {"id": "EM-NEAR", "kind": "emcon", "units": ["HQ", "BN"], "area": near, "start": iso(100), "end": iso(160)}]
+    model = build(standard(constraints=cons))
+    pic = analyse(model)
+
+    def up(unit: str, minute: int) -> bool:
+        return any(i.start <= minute < i.end for i in pic.usable[("CMD-HF", unit)])
+
+    assert up("HQ", 30) and up("BN", 30)        # the outage's circle covers neither unit
+    assert not up("HQ", 120) and up("BN", 120)  # EMCON only inside its circle: HQ yes, BN (68 km) no
+    assert_matches_brute(model, pic)
