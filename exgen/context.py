@@ -10,7 +10,7 @@ from __future__ import annotations
 import typing as t
 from collections import defaultdict
 
-from exgen import FORMAT_VERSION, __version__
+from exgen import FORMAT_VERSION, __version__, charts
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
 
 if t.TYPE_CHECKING:
@@ -45,6 +45,7 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "threat_kinds": sorted({i["threat"]["kind"] for i in injects if i["threat"]}),
         "findings": [_finding(d) for d in diagnostics],
         "catalogues": _attributions(),
+        "charts": charts.chart_data(b.exercise(), b.units(), injects, [b.pace(p) for p in model.pace], [b.constraint(c) for c in model.constraints]),
     }
 
 

@@ -10,6 +10,7 @@ import typing as t
 from jinja2 import pass_context
 
 from exgen.model import format_dtg, format_dtime, parse_datetime
+from exgen.symbols import symbol_svg
 
 if t.TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -86,5 +87,6 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "csv_row": csv_row,
     "safe_cell": safe_cell,
     "join_ids": join_ids,
+    "symbol_svg": symbol_svg,
 }
 GLOBALS: dict[str, t.Any] = {}

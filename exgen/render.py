@@ -180,6 +180,10 @@ def render_all(templates: TemplateSet, context: dict[str, t.Any],
                progress: t.Callable[[int], None] | None = None) -> dict[str, bytes]:
     """Every declared output rendered in memory: ``{package path: bytes}``."""
     env = environment(templates.user_dirs)
+    # The package's own table of contents: every declared output, for index pages and annex lists.
+    context = {**context, "documents": [
+        {"output": s.output, "title": s.title, "per": s.per, "template": s.template, "convert": s.convert}
+        for s in templates.outputs]}
     files: dict[str, bytes] = {}
     for spec in templates.outputs:
         items = [None] if spec.per == "package" else context[PER_KINDS[spec.per] or ""]

@@ -30,3 +30,24 @@ def plant(path: Path, old: str, new: str, nth: int = 0) -> tuple[int, int]:
     line = text.count("\n", 0, pos) + 1
     col = pos - (text.rfind("\n", 0, pos) + 1) + 1
     return line, col
+
+
+@pytest.fixture(scope="session")
+def flagship_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The flagship built once (seed 0) for tests that only read the package."""
+    from exgen import pipeline
+
+    out = tmp_path_factory.mktemp("flagship") / "pkg"
+    result = pipeline.build(str(FLAGSHIP), str(out), seed=0)
+    assert result.written is not None, [d.as_text() for d in result.checked.diagnostics if d.is_error]
+    return out
+
+
+@pytest.fixture(scope="session")
+def no_pdf(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """An override directory that drops the PDF book: for tests about something else, it saves
+    seconds per build. It uses the same outputs.yaml mechanism instructors use."""
+    folder = tmp_path_factory.mktemp("no-pdf")
+    (folder / "outputs.yaml").write_text(
+        "outputs:\n  - {template: book.html.j2, output: book/exercise-book.pdf, enabled: false}\n", "utf-8")
+    return str(folder)

@@ -35,22 +35,23 @@ def test_same_seed_gives_byte_identical_packages(tmp_path: Path) -> None:
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
-def test_package_does_not_depend_on_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    build(FLAGSHIP, tmp_path / "a", seed=1)
+def test_package_does_not_depend_on_working_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       no_pdf: str) -> None:
+    build(FLAGSHIP, tmp_path / "a", seed=1, template_dirs=[no_pdf])
     monkeypatch.chdir(FLAGSHIP.parent)
-    build("exercise.yaml", tmp_path / "b", seed=1)
+    build("exercise.yaml", tmp_path / "b", seed=1, template_dirs=[no_pdf])
     assert tree(tmp_path / "a") == tree(tmp_path / "b")
 
 
-def test_different_seed_changes_generated_detail(tmp_path: Path) -> None:
-    build(FLAGSHIP, tmp_path / "a", seed=1)
-    build(FLAGSHIP, tmp_path / "b", seed=2)
+def test_different_seed_changes_generated_detail(tmp_path: Path, no_pdf: str) -> None:
+    build(FLAGSHIP, tmp_path / "a", seed=1, template_dirs=[no_pdf])
+    build(FLAGSHIP, tmp_path / "b", seed=2, template_dirs=[no_pdf])
     a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
     assert a.keys() == b.keys() and a != b
 
 
-def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path, tmp_path: Path) -> None:
-    build(flagship_copy, tmp_path / "before", seed=5)
+def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path, tmp_path: Path, no_pdf: str) -> None:
+    build(flagship_copy, tmp_path / "before", seed=5, template_dirs=[no_pdf])
     day3 = flagship_copy.parent / "injects" / "day3.yaml"
     day3.write_text(day3.read_text("utf-8") + """
   - id: INJ-NEW
@@ -61,7 +62,7 @@ def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path
     title: "Late request for a casualty return"
     objectives: [TO-2]
 """, "utf-8")
-    build(flagship_copy, tmp_path / "after", seed=5)
+    build(flagship_copy, tmp_path / "after", seed=5, template_dirs=[no_pdf])
     before, after = tree(tmp_path / "before"), tree(tmp_path / "after")
     changed = {p for p in after if before.get(p) != after[p]}
     # Only files that mention the new inject change: personas, call signs and other cards do not move.
@@ -72,13 +73,13 @@ def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path
     assert len([p for p in changed if p.startswith("injects/")]) <= 2  # the new card and its neighbour's link
 
 
-def test_three_line_override_changes_every_inject_card(tmp_path: Path) -> None:
+def test_three_line_override_changes_every_inject_card(tmp_path: Path, no_pdf: str) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "inject_card.html.j2").write_text(
         '{% extends "builtin/inject_card.html.j2" %}\n'
         "{% block controller_box %}<p class=\"mine\">Report to the EXCON chief.</p>{% endblock %}\n", "utf-8")
-    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)])
+    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine), no_pdf])
     cards = sorted((tmp_path / "pkg" / "injects").glob("*.html"))
     assert len(cards) > 20
     for card in cards:
@@ -88,12 +89,12 @@ def test_three_line_override_changes_every_inject_card(tmp_path: Path) -> None:
     assert "Report to the EXCON chief." not in index
 
 
-def test_override_directory_can_add_a_document(tmp_path: Path) -> None:
+def test_override_directory_can_add_a_document(tmp_path: Path, no_pdf: str) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "roster.txt.j2").write_text("{% for u in units %}{{ u.id }} {{ u.callsign }}\n{% endfor %}", "utf-8")
     (mine / "outputs.yaml").write_text("outputs:\n  - {template: roster.txt.j2, output: roster.txt}\n", "utf-8")
-    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)])
+    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine), no_pdf])
     roster = (tmp_path / "pkg" / "roster.txt").read_text("utf-8").splitlines()
     assert roster and roster[0].startswith("MNB-HQ ")
 
@@ -146,9 +147,9 @@ def test_hostile_inject_id_never_reaches_the_file_system(flagship_copy: Path, tm
     assert not (tmp_path / "x").exists() and not (tmp_path / "pkg").exists()
 
 
-def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path) -> None:
+def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path, no_pdf: str) -> None:
     target = tmp_path / "pkg"
-    build(FLAGSHIP, target, seed=1)
+    build(FLAGSHIP, target, seed=1, template_dirs=[no_pdf])
     before = tree(target)
     files = {"index.html": b"new", "injects/a.html": b"x"}
 
@@ -161,39 +162,37 @@ def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path) -> Non
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no temporary directory left behind
 
 
-def test_template_error_mid_render_leaves_previous_package_intact(tmp_path: Path) -> None:
+def test_template_error_mid_render_leaves_previous_package_intact(tmp_path: Path, no_pdf: str) -> None:
     target = tmp_path / "pkg"
-    build(FLAGSHIP, target, seed=1)
+    build(FLAGSHIP, target, seed=1, template_dirs=[no_pdf])
     before = tree(target)
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "inject_card.html.j2").write_text("{% if inject.serial > 30 %}{{ 1 // 0 }}{% endif %}ok", "utf-8")
-    result = pipeline.build(str(FLAGSHIP), str(target), template_dirs=[str(mine)])
+    result = pipeline.build(str(FLAGSHIP), str(target), template_dirs=[str(mine), no_pdf])
     assert result.written is None and [d.code for d in result.checked.diagnostics if d.is_error] == ["template-error"]
     err = [d for d in result.checked.diagnostics if d.is_error][0]
     assert err.location.file.endswith("inject_card.html.j2") and err.location.line == 1
     assert tree(target) == before
 
 
-def test_manifest_records_inputs_seed_and_versions(tmp_path: Path) -> None:
-    build(FLAGSHIP, tmp_path / "pkg", seed=9)
-    manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text("utf-8"))
-    assert manifest["seed"] == 9 and manifest["faker_version"] and manifest["exgen_version"]
+def test_manifest_records_inputs_seed_and_versions(flagship_package: Path) -> None:
+    manifest = json.loads((flagship_package / "manifest.json").read_text("utf-8"))
+    assert manifest["seed"] == 0 and manifest["faker_version"] and manifest["exgen_version"]
     inputs = {i["file"] for i in manifest["inputs"]}
     assert inputs == {"exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml",
                       "injects/day1.yaml", "injects/day2.yaml", "injects/day3.yaml"}
     for entry in manifest["files"]:
-        data = (tmp_path / "pkg" / entry["path"]).read_bytes()
+        data = (flagship_package / entry["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == entry["sha256"]
 
 
-def test_golden_files(tmp_path: Path) -> None:
+def test_golden_files(flagship_package: Path) -> None:
     """Rendered output is pinned; regenerate with `make golden` and review the diff like code."""
-    build(FLAGSHIP, tmp_path / "pkg", seed=0)
     if os.environ.get("EXGEN_UPDATE_GOLDEN"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel in GOLDEN_FILES:
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(tmp_path / "pkg" / rel, GOLDEN / rel)
+            shutil.copyfile(flagship_package / rel, GOLDEN / rel)
     for rel in GOLDEN_FILES:
-        assert (tmp_path / "pkg" / rel).read_bytes() == (GOLDEN / rel).read_bytes(), f"{rel} differs from golden"
+        assert (flagship_package / rel).read_bytes() == (GOLDEN / rel).read_bytes(), f"{rel} differs from golden"

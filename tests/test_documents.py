@@ -87,11 +87,8 @@ class Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("docs") / "pkg"
-    result = pipeline.build(str(FLAGSHIP), str(out), seed=0)
-    assert result.written is not None, [d.as_text() for d in result.checked.diagnostics if d.is_error]
-    return out
+def package(flagship_package: Path) -> Path:
+    return flagship_package
 
 
 @pytest.fixture(scope="module")
