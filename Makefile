@@ -21,6 +21,14 @@ $(STAMP): pyproject.toml
 	    echo "Install them with: sudo apt-get install -y $(SYSPKGS)   (or run make as root)" >&2; \
 	    exit 1; \
 	fi
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the EXCON console browser test (tests/test_console.py)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	    echo "Note: the EXCON console browser test needs Debian's chromium (sudo apt-get install -y chromium);" >&2; \
+	    echo "      without it tests/test_console.py is skipped." >&2; \
+	fi
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (echo "python3 with venv is required" && exit 1)
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install -q --upgrade pip
@@ -45,6 +53,16 @@ golden: $(STAMP)
 # Regenerate the definition format reference from the JSON Schemas (tests fail when it is stale).
 docs: $(STAMP)
 	$(PY) -m exgen.reference > docs/reference.md
+
+# Time validate/build at 100, 1,000 and 10,000 injects against check-jsonschema (its own venv,
+# so it never touches exgen's). Prints figures and PASS/MISS per target; never fails on them.
+# Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --runs 3".
+BENCH_VENV := benchmarks/.venv-bench
+bench: $(STAMP)
+	@test -x $(BENCH_VENV)/bin/check-jsonschema || { $(PYTHON) -m venv $(BENCH_VENV) \
+	    && $(BENCH_VENV)/bin/python -m pip install -q check-jsonschema==0.39.0; }
+	$(PY) benchmarks/run.py --exgen $(VENV)/bin/exgen \
+	    --check-jsonschema $(BENCH_VENV)/bin/check-jsonschema $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis

@@ -71,16 +71,43 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
 @click.option("--force", is_flag=True, help="Replace OUTPUT even when it is not an exgen package.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary or progress.")
+@click.option("--only", "only", metavar="NAMES", multiple=True,
+              help="Build only these outputs (comma-separated, repeatable); see the list below.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
-          quiet: bool) -> None:
+          quiet: bool, only: tuple[str, ...]) -> None:
     """Validate FILE and build its exercise package into OUTPUT.
 
     The package is written to a temporary directory beside OUTPUT and renamed into place
     only when complete, so a failed build never leaves half a package.
+
+    \b
+    --only names (the `name` of each templates/outputs.yaml line; overrides may add more):
+      index         package index (index.html)
+      msel          MEL/MIL as HTML, CSV and XLSX
+      cards         one inject card per inject
+      eeg           evaluation guides, one per training objective
+      role-players  role-player cards
+      comms         communications plan
+      handbook      controller/evaluator handbook
+      book          exercise book, HTML and PDF
+      charts        timeline, comms and ORBAT charts, unit symbols
+      console       EXCON console (console.html)
+      c2sim         C2SIM initialization XML
+      geojson       units and areas as GeoJSON
+      kml           units and areas as KML (Google Earth)
+      cot           Cursor-on-Target events for TAK
+      ical          MEL/MIL as iCalendar
+    Example: exgen build ex.yaml -o pkg --only console,c2sim
     """
     import time
 
     from exgen import pipeline, report
+
+    names = [n.strip() for value in only for n in value.split(",") if n.strip()] if only else None
+    if only and not names:
+        raise click.BadParameter("give at least one output name", param_hint="--only")
+    if names:
+        _check_output_names(names, template_dirs)
 
     started = time.monotonic()
     bar: t.Any = None
@@ -95,7 +122,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
         bar.update(done - bar.pos)
 
     result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
-                            progress=progress)
+                            progress=progress, only=names)
     if bar is not None:
         bar.__exit__(None, None, None)
     shown = [d for d in result.checked.diagnostics if d.severity.value != "info"]
@@ -109,6 +136,19 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
         warnings = sum(d.severity.value == "warning" for d in shown)
         click.echo(f"Built {out}: {result.files} files, {_size(result.size)}, "
                    f"{warnings} warning{'' if warnings == 1 else 's'}, {time.monotonic() - started:.1f} s")
+
+
+def _check_output_names(names: list[str], template_dirs: tuple[str, ...]) -> None:
+    """--only: a usage error (exit 2) naming the valid outputs when a name is unknown."""
+    from exgen import render
+
+    tset, found = render.load_template_set(template_dirs)
+    if found:
+        return  # broken template directories: the build reports them as diagnostics
+    unknown = render.select_outputs(tset, names)[1]
+    if unknown:
+        raise click.BadParameter(f"unknown output {', '.join(repr(n) for n in unknown)}; "
+                                 f"choose from: {', '.join(render.output_names(tset))}", param_hint="--only")
 
 
 def _size(n: int) -> str:
@@ -231,6 +271,43 @@ def templates_eject(name: str, out: str, force: bool) -> None:
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_bytes(source.read_bytes())
     click.echo(f"Wrote {dest}. Build with: exgen build FILE -o DIR --templates {out}")
+
+
+@cli.command("init")
+@click.argument("directory", metavar="[DIR]", default=".", type=click.Path(file_okay=False))
+@click.option("--type", "kind", type=click.Choice(["CPX", "TTX", "COMMEX"]),
+              default="CPX", show_default=True,
+              help="CPX: brigade HQ and units, HF/VHF/SATCOM and jamming; TTX: ministry, police, operator "
+                   "and military HQ around a table; COMMEX: NATO and legacy radios joined by a gateway.")
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+def init_cmd(directory: str, kind: str, force: bool) -> None:
+    """Start a new exercise: write a small, commented, valid definition into DIR (default: here).
+
+    Writes exercise.yaml (the root file) and the files it includes (forces.yaml, comms.yaml,
+    excon.yaml, injects.yaml), each explaining its sections, plus the JSON Schemas in
+    DIR/schemas/ so editors check the files as you type, offline. DIR is created if missing;
+    existing files are never overwritten without --force.
+    """
+    from pathlib import Path
+
+    from exgen import init
+
+    dest = Path(directory)
+    try:
+        written = init.write(dest, kind, force=force)
+    except init.InitError as exc:
+        click.echo(f"exgen: {exc}", err=True)
+        sys.exit(1)
+    schemas = [p for p in written if p.parent.name == init.SCHEMA_DIR]
+    click.echo(f"Wrote a {kind} exercise definition to {dest}:")
+    for path in written:
+        if path not in schemas:
+            click.echo(f"  {path}")
+    click.echo(f"  {dest / init.SCHEMA_DIR}/ ({len(schemas)} JSON Schemas for your editor)")
+    root = dest / init.ROOT
+    click.echo("Next:")
+    click.echo(f"  exgen validate {root}")
+    click.echo(f"  exgen build {root} -o {dest / 'package'}")
 
 
 def main(argv: t.Sequence[str] | None = None) -> None:

@@ -17,7 +17,8 @@ from pathlib import Path
 EXTENSIONS = (".yaml", ".yml", ".json")
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".tox", "build", "dist"}
 _ROOT_MARK = re.compile(r'^(exgen|"exgen"\s*)\s*:', re.MULTILINE)
-_ROOT_MARK_JSON = re.compile(r'"exgen"\s*:')
+# A root's exgen key holds the format version; a JSON Schema's "exgen" property holds an object.
+_ROOT_MARK_JSON = re.compile(r'"exgen"\s*:\s*[0-9]')
 #: Only the head of a file is read to tell a root from a fragment.
 _HEAD = 64 * 1024
 

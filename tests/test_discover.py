@@ -75,3 +75,11 @@ def test_unrelated_yaml_is_skipped_not_failed(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(base / ".github" / "ci.yaml"),
                                       str(base / "drills" / "a" / "forces.yaml")])
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "7 files, 0 errors, 0 warnings"
+
+
+def test_schema_files_are_not_mistaken_for_definitions(tmp_path: Path) -> None:
+    base = repo(tmp_path)
+    result = CliRunner().invoke(cli, ["schema", "-o", str(base / "schemas")])
+    assert result.exit_code == 0
+    found = discover.find([str(base)])
+    assert all("schemas" not in Path(p).parts for p in found.roots) and len(found.roots) == 2
