@@ -72,7 +72,7 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary or progress.")
 @click.option("--only", "only", metavar="NAMES", multiple=True,
-              help="Build only these outputs (comma-separated, repeatable); see the list below.")
+              help="Build only these outputs (comma-separated, repeatable); names are listed above.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
           quiet: bool, only: tuple[str, ...]) -> None:
     """Validate FILE and build its exercise package into OUTPUT.

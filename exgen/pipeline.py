@@ -82,10 +82,12 @@ class Built:
 
 
 def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
-          strict: bool = False, progress: t.Callable[[int, int], None] | None = None) -> Built:
+          strict: bool = False, progress: t.Callable[[int, int], None] | None = None,
+          only: t.Sequence[str] | None = None) -> Built:
     """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
 
     The package is written only when the definition is valid and every template rendered.
+    ``only`` names the output groups to render (outputs.yaml ``name``); None renders all.
     """
     from pathlib import Path
 
@@ -100,6 +102,14 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     if found:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, *found])
         return result
+    if only is not None:  # --only: a partial package, recorded in its manifest
+        selected, unknown = render.select_outputs(templates, only)
+        if unknown:
+            checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(
+                "unknown-output", f"no output named {', '.join(unknown)}; choose from: "
+                f"{', '.join(render.output_names(templates))}", Location(path))])
+            return result
+        templates = selected
     enrichment = enrich.enrich(checked.model, seed)
     findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
     ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
@@ -115,6 +125,8 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     try:
         files = render.render_all(templates, ctx, tick)
         info = manifest_info(checked.document, seed, enrichment.faker_version)
+        if only is not None:
+            info["only"] = sorted({s.name for s in templates.outputs})
         written = package.write(files, Path(out), info, force=force)
     except render.RenderError as exc:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])

@@ -57,6 +57,8 @@ class OutputSpec:
     convert: str = "text"
     source: str = "builtin"
     pointer: str = ""
+    #: Group name for ``exgen build --only`` (book, msel, console, c2sim, ...).
+    name: str = ""
 
     def paths(self, item: dict[str, t.Any] | None) -> str:
         """The package-relative path for one rendering (``{id}`` filled in for per-item outputs)."""
@@ -120,16 +122,42 @@ def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tup
         if doc is None or problems:
             continue
         for i, raw in enumerate(doc.data.get("outputs", [])):
+            replaced = outputs.get(raw["output"])
             spec = OutputSpec(
                 template=raw["template"], output=raw["output"], per=raw.get("per", "package"),
                 title=raw.get("title", ""), convert=raw.get("convert", "text"), source=source,
                 pointer=f"/outputs/{i}",
+                name=raw.get("name") or (replaced.name if replaced else default_output_name(raw["output"])),
             )
             if raw.get("enabled", True):
                 outputs[spec.output] = spec
             else:
                 outputs.pop(spec.output, None)
     return TemplateSet(dirs, list(outputs.values())), found
+
+
+def default_output_name(output: str) -> str:
+    """The ``--only`` name of an output line that gives none: its folder, or its file's stem.
+
+    >>> default_output_name("injects/{id}.html"), default_output_name("index.html")
+    ('injects', 'index')
+    """
+    first = output.split("/", 1)[0]
+    return first if "/" in output else first.split(".", 1)[0]
+
+
+def output_names(templates: TemplateSet) -> list[str]:
+    """Every ``--only`` name the template set declares, in declaration order."""
+    return list(dict.fromkeys(s.name for s in templates.outputs))
+
+
+def select_outputs(templates: TemplateSet, names: t.Iterable[str]) -> tuple[TemplateSet, list[str]]:
+    """The template set cut down to the outputs named in ``names``, and the names no output has."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    known = set(output_names(templates))
+    unknown = [n for n in wanted if n not in known]
+    kept = [s for s in templates.outputs if s.name in wanted]
+    return TemplateSet(templates.user_dirs, kept), unknown
 
 
 class _RootedLoader:
@@ -182,7 +210,8 @@ def render_all(templates: TemplateSet, context: dict[str, t.Any],
     env = environment(templates.user_dirs)
     # The package's own table of contents: every declared output, for index pages and annex lists.
     context = {**context, "documents": [
-        {"output": s.output, "title": s.title, "per": s.per, "template": s.template, "convert": s.convert}
+        {"output": s.output, "title": s.title, "per": s.per, "template": s.template, "convert": s.convert,
+         "name": s.name}
         for s in templates.outputs]}
     files: dict[str, bytes] = {}
     for spec in templates.outputs:
