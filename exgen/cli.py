@@ -310,6 +310,16 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
     click.echo(f"  exgen build {root} -o {dest / 'package'}")
 
 
+def _register_generate() -> None:
+    """``exgen generate`` lives with the generator; its module imports only click."""
+    from exgen.generate.command import generate
+
+    cli.add_command(generate)
+
+
+_register_generate()
+
+
 def main(argv: t.Sequence[str] | None = None) -> None:
     """Entry point of the ``exgen`` console script."""
     cli.main(args=list(argv) if argv is not None else None, prog_name="exgen")

@@ -1,0 +1,199 @@
+"""Slots to injects: placeholders filled, places picked, exchanges resolved, ids in time order.
+
+Injects are numbered ``INJ-001``, ``INJ-002`` ... and given serials in time order; a contingency
+names the inject that follows up on it. Each inject's method and place are drawn from its own
+seed (``entity_seed(seed, "inject", slot key)``).
+"""
+
+from __future__ import annotations
+
+import random
+import typing as t
+
+from exgen.enrich import entity_seed
+from exgen.generate import text
+from exgen.model import distance_km, format_dtime
+
+if t.TYPE_CHECKING:
+    from exgen.generate.brief import Brief, Place
+    from exgen.generate.cast import Cast
+    from exgen.generate.forces import Forces
+    from exgen.generate.library import Library
+    from exgen.generate.select import Slot
+
+TITLE_LIMIT = 200
+#: How many invented places of one kind a draft may mention (so the same few recur).
+INVENTED = 3
+
+
+class Places:
+    """Picks the place a slot's {place} names: the brief's places first, invented ones otherwise.
+
+    Steps of one storyline that need the same kind of place get the same place, and a
+    contingency the place of the inject it follows up.
+    """
+
+    def __init__(self, brief: Brief, lib: Library, forces: Forces, seed: int) -> None:
+        self.brief, self.lib, self.forces, self.seed = brief, lib, forces, seed
+        self.chosen: dict[tuple[str, str], tuple[str, tuple[float, float] | None]] = {}
+
+    def pick(self, slot: Slot, rng: random.Random) -> tuple[str, tuple[float, float] | None]:
+        """The place (name, position or None) for ``slot``; a contingency reuses its trigger's place."""
+        kind = slot.pattern.place
+        if kind is None:
+            return "", None
+        keys = [(f"slot:{slot.key}", kind)]
+        if slot.parent is not None:
+            keys.insert(0, (f"slot:{slot.parent.key}", kind))
+        if slot.story:
+            keys.insert(0, (f"story:{slot.story[0]}", kind))
+        for key in keys:
+            if key in self.chosen:
+                return self.chosen[key]
+        named = [p for p in self.brief.places if p.kind == kind]
+        if named:
+            chosen = rng.choice(self._nearest(named, slot.to[0])[:2])
+            where = (chosen.lat, chosen.lon) if chosen.lat is not None and chosen.lon is not None else None
+            found: tuple[str, tuple[float, float] | None] = (chosen.name, where)
+        else:
+            found = (self._invented(kind, rng.randrange(INVENTED)), None)
+        for key in keys:
+            self.chosen[key] = found
+        return found
+
+    def _nearest(self, places: list[Place], uid: str) -> list[Place]:
+        loc = self.forces.unit(uid).location
+        if loc is None:
+            return places
+        return sorted(places, key=lambda p: distance_km(loc.lat, loc.lon, p.lat, p.lon)
+                      if p.lat is not None and p.lon is not None else float("inf"))
+
+    def _invented(self, kind: str, n: int) -> str:
+        from exgen.names.places import place_name
+
+        rng = random.Random(entity_seed(self.seed, "place", f"{kind}:{n}"))
+        style = "albanian" if rng.random() < 0.3 else "slavic"
+        return self.lib.place_kinds[kind].replace("{name}", place_name(rng, style))
+
+
+def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces, cast: Cast,
+            seed: int) -> tuple[list[dict[str, t.Any]], dict[int, str]]:
+    """Injects in time order (definition-shaped) and each slot's inject id (by ``id(slot)``)."""
+    order = sorted(range(len(slots)), key=lambda i: (slots[i].time, i))
+    width = max(3, len(str(len(slots))))
+    ids = {id(slots[i]): f"INJ-{n:0{width}d}" for n, i in enumerate(order, start=1)}
+    children = {id(s.parent): ids[id(s)] for s in slots if s.parent is not None}
+    places = Places(brief, lib, forces, seed)
+    info = forces.model.info
+    injects = []
+    for n, i in enumerate(order, start=1):
+        slot = slots[i]
+        rng = random.Random(entity_seed(seed, "inject", slot.key))
+        place, where = places.pick(slot, rng)
+        sender, _cell = cast.sender(slot)
+        story_actor = lib.storylines[slot.story[0]].actor if slot.story else ""
+        values = _values(slot, brief, forces, place, info.name, format_dtime(t.cast(int, slot.time) - 10, info.startex),
+                         story_actor)
+        p = slot.pattern
+        inj: dict[str, t.Any] = {
+            "id": ids[id(slot)], "serial": n, "time": format_dtime(t.cast(int, slot.time), info.startex),
+            "from": sender, "to": list(slot.to), "method": rng.choice(p.methods),
+            "title": text.clip(text.fill(p.title, values), TITLE_LIMIT),
+        }
+        for key in ("description", "expected_action"):
+            if getattr(p, key):
+                inj[key] = text.fill(getattr(p, key), values)
+        if slot.objectives:
+            inj["objectives"] = list(slot.objectives)
+        controller = cast.controller(slot)
+        if controller:
+            inj["controller"] = controller
+        if where:
+            inj["location"] = {"lat": where[0], "lon": where[1]}
+        threat: dict[str, t.Any] = {"kind": p.kind}
+        if p.ids:
+            threat["ids"] = list(p.ids)
+        if values["actor"] != _NO_ACTOR:
+            threat["actor"] = values["actor"]
+        inj["threat"] = threat
+        requires = _requires(slot, forces)
+        if requires:
+            inj["requires"] = requires
+        if id(slot) in children:
+            inj["contingency"] = children[id(slot)]
+        inj["notes"] = _notes(slot, ids, values)
+        injects.append(inj)
+    return injects, ids
+
+
+_NO_ACTOR = "an unidentified actor"
+
+
+def _values(slot: Slot, brief: Brief, forces: Forces, place: str, exercise: str, time: str,
+            story_actor: str) -> dict[str, str]:
+    """Placeholder values for one slot (several recipients are joined with 'and')."""
+    first = slot.to[0]
+    up = forces.higher(first)
+    p = slot.pattern
+    actor = brief.actors.get(p.kind) or story_actor or p.actor or _NO_ACTOR
+    values = {
+        "unit": " and ".join(slot.to), "unit_name": " and ".join(forces.unit(u).name for u in slot.to),
+        "unit_short": " and ".join(forces.short(u) for u in slot.to),
+        "higher": up or "higher authority", "higher_name": forces.short(up) if up else "higher authority",
+        "place": place, "time": time.split(" ")[1].replace(":", "") + "Z", "actor": actor, "exercise": exercise,
+    }
+    if slot.trigger is not None:
+        links = slot.trigger.links
+        values["net"] = " and ".join(dict.fromkeys(k.primary for k in links))
+        values["alternate"] = " and ".join(dict.fromkeys(k.carrier for k in links))
+        values["partner"] = " and ".join(dict.fromkeys(k.partner for k in links))
+        values["partner_name"] = " and ".join(dict.fromkeys(forces.short(k.partner) for k in links))
+    return values
+
+
+def _requires(slot: Slot, forces: Forces) -> list[dict[str, t.Any]]:
+    """The pattern's exchanges resolved for each recipient, unresolvable and duplicate ones left out."""
+    out: list[dict[str, t.Any]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for uid in slot.to:
+        for ex in slot.pattern.requires:
+            for a in _endpoint(ex.sender, uid, slot, forces):
+                for b in _endpoint(ex.receiver, uid, slot, forces):
+                    if a != b and (ex.kind, a, b) not in seen:
+                        seen.add((ex.kind, a, b))
+                        out.append({ex.kind: {"from": a, "to": b, "within": ex.within}})
+    return out
+
+
+def _endpoint(name: str, uid: str, slot: Slot, forces: Forces) -> list[str]:
+    if name == "recipient":
+        return [uid]
+    if name == "higher":
+        return [u for u in [forces.higher(uid)] if u]
+    if name == "higher2":
+        return [u for u in [forces.higher2(uid)] if u]
+    if name == "subordinates":
+        return forces.subordinates(uid)
+    if name == "partner" and slot.trigger is not None:
+        return [k.partner for k in slot.trigger.links if k.recipient == uid]
+    return []
+
+
+def _notes(slot: Slot, ids: dict[int, str], values: dict[str, str]) -> str:
+    """Controller notes: where the inject comes from and what it is for."""
+    p = slot.pattern
+    parts = [f"Drafted by exgen generate from library pattern {p.id} ({slot.reason})."]
+    if slot.story:
+        parts.append(f"Storyline {slot.story[0]}, step {slot.story[1]}.")
+    if slot.parent is not None:
+        parts.append(f"Contingency of {ids[id(slot.parent)]}: issue it only if the expected action of "
+                     f"{ids[id(slot.parent)]} has not been observed.")
+    if slot.trigger is not None:
+        trig = slot.trigger
+        pairs = "; ".join(f"{k.pace}: {k.primary} down, {k.carrier} should carry {k.recipient} - {k.partner}"
+                          for k in trig.links)
+        origin = "generated" if trig.generated else "from the brief"
+        parts.append(f"Announces constraint {trig.constraint} ({trig.kind}, {origin}): {pairs}.")
+    if p.notes:
+        parts.append(text.fill(p.notes, values))
+    return " ".join(parts)

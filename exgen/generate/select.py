@@ -1,0 +1,211 @@
+"""Which pattern goes to whom on which day: triggers, storylines, coverage, then the threat mix.
+
+Every choice draws from its own seeded generator (``entity_seed(seed, "slot", key)``), keyed
+by what the slot is for, never from one shared stream. Choices favour patterns used least and
+units and days loaded least, so a draft spreads its injects.
+
+Order: (1) PACE triggers at fixed times; (2) storyline steps on their days; (3) injects until
+every objective is exercised by its minimum number; (4) one inject for every trained unit not
+yet addressed; (5) the threat mix, drawn by weight, until the days hold ``injects_per_day``.
+"""
+
+from __future__ import annotations
+
+import random
+import typing as t
+from collections import Counter
+from dataclasses import dataclass, field
+
+from exgen.enrich import entity_seed
+
+if t.TYPE_CHECKING:
+    from exgen.generate.brief import Brief, Objective
+    from exgen.generate.comms_plan import Trigger
+    from exgen.generate.forces import Forces
+    from exgen.generate.library import Library, Pattern
+    from exgen.generate.place import Day
+
+
+@dataclass
+class Slot:
+    """One inject to write: a pattern, its recipients, a day (and a time once placed)."""
+
+    key: str
+    pattern: Pattern
+    to: tuple[str, ...]
+    day: Day
+    time: int | None = None
+    reason: str = ""
+    story: tuple[str, int] | None = None  #: (storyline id, step number)
+    trigger: Trigger | None = None
+    parent: Slot | None = None  #: the inject this one is the contingency of
+    objectives: tuple[str, ...] = ()
+
+
+@dataclass
+class _State:
+    """Running counts the choices balance against."""
+
+    uses: Counter[str] = field(default_factory=Counter)
+    load: Counter[str] = field(default_factory=Counter)
+    days: Counter[int] = field(default_factory=Counter)
+    objectives: Counter[str] = field(default_factory=Counter)
+    slots: list[Slot] = field(default_factory=list)
+
+    def add(self, slot: Slot) -> Slot:
+        self.slots.append(slot)
+        self.uses[slot.pattern.id] += 1
+        self.days[slot.day.number] += 1
+        for u in slot.to:
+            self.load[u] += 1
+        if slot.parent is None:
+            self.objectives.update(slot.objectives)
+        return slot
+
+
+def objectives_of(pattern: Pattern, to: t.Sequence[str], objectives: t.Sequence[Objective]) -> tuple[str, ...]:
+    """Objectives an inject of ``pattern`` to ``to`` exercises: a shared tag and a recipient in the audience."""
+    tags = set(pattern.capabilities)
+    return tuple(o.id for o in objectives
+                 if tags & set(o.tags) and (not o.audience or set(to) & set(o.audience)))
+
+
+def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], triggers: t.Sequence[Trigger],
+           seed: int) -> list[Slot]:
+    """Every slot of the draft but the contingencies, each with a day (triggers also a time)."""
+    state = _State()
+    for trig in triggers:
+        _trigger_slot(state, brief, lib, forces, trig, seed)
+    for sid in brief.storylines:
+        _storyline(state, brief, lib, forces, days, sid, seed)
+    for o in brief.objectives:
+        n = 0
+        while state.objectives[o.id] < o.minimum:
+            if not _cover(state, brief, lib, forces, days, f"obj:{o.id}:{n}", seed, o):
+                break  # not coverable: the brief check reports it before generation
+            n += 1
+    for uid in forces.audience:
+        if not state.load[uid]:
+            _cover(state, brief, lib, forces, days, f"unit:{uid}", seed, unit=uid)
+    target = brief.injects_per_day * len(days)
+    k = 0
+    while len(state.slots) < target and _fill(state, brief, lib, forces, days, f"fill:{k}", seed):
+        k += 1
+    return state.slots
+
+
+def _rng(seed: int, key: str) -> random.Random:
+    return random.Random(entity_seed(seed, "slot", key))
+
+
+def _trigger_slot(state: _State, brief: Brief, lib: Library, forces: Forces, trig: Trigger, seed: int) -> None:
+    """The inject that announces a PACE-degrading constraint to one trained unit it affects.
+
+    Every recipient of one constraint (on the same end of the link) gets the same pattern where it
+    fits, so the story of the constraint is told one way.
+    """
+    from exgen.generate.library import REMOTE
+
+    to = (trig.links[0].recipient,)
+    key = f"trigger:{trig.constraint}:{to[0]}"
+    kind = trig.kind if trig.here else REMOTE
+    pool = [p for p in lib.patterns.values() if kind in p.triggers]
+    if not pool:
+        return
+    pattern = _rng(seed, f"trigger:{trig.constraint}:{kind}").choice(pool)
+    if not forces.fits(pattern, to[0]):
+        fitting = [p for p in pool if forces.fits(p, to[0])]
+        if not fitting:
+            return
+        pattern = _rng(seed, key).choice(fitting)
+    slot = Slot(key, pattern, to, trig.day, trig.time, reason="PACE trigger",
+                trigger=trig, objectives=objectives_of(pattern, to, brief.objectives))
+    state.add(slot)
+
+
+def _storyline(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], sid: str,
+               seed: int) -> None:
+    """Each step of a storyline on its (compressed) day, to the previous step's recipient where it fits."""
+    story = lib.storylines[sid]
+    last = max(day for _, day in story.steps) or 1
+    span = len(days) - 1
+    previous: str | None = None
+    for n, (pid, day) in enumerate(story.steps, start=1):
+        pattern = lib.patterns[pid]
+        rng = _rng(seed, f"story:{sid}:{n}")
+        pool = forces.recipients(pattern)
+        if not pool:
+            continue
+        weights = [(1 + len(objectives_of(pattern, (u,), brief.objectives))) * (3 if u == previous else 1)
+                   * _near(brief, forces, pattern, u) / (1 + state.load[u]) ** 2 for u in pool]
+        to = rng.choices(pool, weights)[0]
+        position = day if last <= span else round(day * span / last)
+        slot = Slot(f"story:{sid}:{n}", pattern, (to,), days[min(position, span)], reason=f"storyline {sid}",
+                    story=(sid, n), objectives=objectives_of(pattern, (to,), brief.objectives))
+        state.add(slot)
+        previous = to
+
+
+def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], key: str, seed: int,
+           objective: Objective | None = None, unit: str | None = None) -> bool:
+    """Add one inject exercising ``objective`` (or addressing ``unit``); False when none can."""
+    rng = _rng(seed, key)
+    pairs: list[tuple[Pattern, str]] = []
+    weights: list[float] = []
+    for p in lib.free_patterns():
+        if objective is not None and not set(p.capabilities) & set(objective.tags):
+            continue
+        among = [unit] if unit else (objective.audience if objective and objective.audience else None)
+        for u in forces.recipients(p, among):
+            covers = objectives_of(p, (u,), brief.objectives)
+            weight = (1 + len(covers)) * _near(brief, forces, p, u) / ((1 + state.uses[p.id]) ** 2 * (1 + state.load[u]))
+            pairs.append((p, u))
+            weights.append(weight)
+    if not pairs:
+        return False
+    pattern, to = rng.choices(pairs, weights)[0]
+    reason = f"covers {objective.id}" if objective else f"addresses {unit}"
+    state.add(Slot(key, pattern, (to,), _day(state, days, rng), reason=reason,
+                   objectives=objectives_of(pattern, (to,), brief.objectives)))
+    return True
+
+
+def _fill(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], key: str,
+          seed: int) -> bool:
+    """Add one inject of a threat kind drawn by the brief's weights; False when no kind can be drawn."""
+    rng = _rng(seed, key)
+    by_kind: dict[str, list[Pattern]] = {}
+    for p in lib.free_patterns():
+        if forces.recipients(p):
+            by_kind.setdefault(p.kind, []).append(p)
+    weights = brief.weights or {k: 1.0 for k in by_kind}
+    kinds = [k for k in sorted(by_kind) if weights.get(k, 0) > 0]
+    if not kinds:
+        return False
+    kind = rng.choices(kinds, [weights[k] for k in kinds])[0]
+    patterns = by_kind[kind]
+    pattern = rng.choices(patterns, [(1 + bool(objectives_of(p, forces.recipients(p), brief.objectives)))
+                                     / (1 + state.uses[p.id]) ** 2 for p in patterns])[0]
+    pool = forces.recipients(pattern)
+    to = rng.choices(pool, [(1 + len(objectives_of(pattern, (u,), brief.objectives))) * _near(brief, forces, pattern, u)
+                            / (1 + state.load[u]) ** 2 for u in pool])[0]
+    state.add(Slot(key, pattern, (to,), _day(state, days, rng), reason=f"threat mix ({kind})",
+                   objectives=objectives_of(pattern, (to,), brief.objectives)))
+    return True
+
+
+def _near(brief: Brief, forces: Forces, pattern: Pattern, uid: str) -> float:
+    """Weight for sending a place-bound pattern to ``uid``: 1 beside the nearest place of its kind, less further off."""
+    from exgen.model import distance_km
+
+    loc = forces.unit(uid).location
+    spots = [(p.lat, p.lon) for p in brief.places if p.kind == pattern.place and p.lat is not None and p.lon is not None]
+    if loc is None or not spots:
+        return 1.0
+    nearest = min(distance_km(loc.lat, loc.lon, lat, lon) for lat, lon in spots)
+    return 1 / (1 + (nearest / 15) ** 2)
+
+
+def _day(state: _State, days: t.Sequence[Day], rng: random.Random) -> Day:
+    """The least loaded day (ties broken at random)."""
+    return min(days, key=lambda d: (state.days[d.number], rng.random()))
