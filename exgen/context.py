@@ -26,6 +26,7 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
     """The whole render context for one exercise."""
     b = _ContextBuilder(model, picture, enrichment)
     injects = [b.inject(i) for i in model.injects]
+    _link_injects(injects)
     return {
         "exgen": {"version": __version__, "format_version": FORMAT_VERSION, "seed": enrichment.seed},
         "exercise": b.exercise(),
@@ -41,12 +42,26 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "controllers": [b.controller(c) for c in model.controllers],
         "evaluators": [b.evaluator(e) for e in model.evaluators],
         "injects": injects,
+        "injects_by_id": {i["id"]: i for i in injects},
         "days": b.days(injects),
         "threat_kinds": sorted({i["threat"]["kind"] for i in injects if i["threat"]}),
         "findings": [_finding(d) for d in diagnostics],
         "catalogues": _attributions(),
         "charts": charts.chart_data(b.exercise(), b.units(), injects, [b.pace(p) for p in model.pace], [b.constraint(c) for c in model.constraints]),
     }
+
+
+def _link_injects(injects: list[Data]) -> None:
+    """Neighbours in time order and reverse contingency links, so per-inject templates need no
+    scan of every inject (which made a 10,000-inject build quadratic)."""
+    triggered: dict[str, list[str]] = defaultdict(list)
+    for inj in injects:
+        if inj["contingency"]:
+            triggered[inj["contingency"]].append(inj["id"])
+    for n, inj in enumerate(injects):
+        inj["prev"] = injects[n - 1]["id"] if n else None
+        inj["next"] = injects[n + 1]["id"] if n + 1 < len(injects) else None
+        inj["contingency_for"] = triggered.get(inj["id"], [])
 
 
 def _finding(d: Diagnostic) -> Data:

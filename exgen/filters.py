@@ -281,6 +281,16 @@ def ical_fold(text: str) -> str:
     return "".join(f"{line}\r\n" for line in out)
 
 
+def by_id(ids: t.Iterable[str], table: t.Mapping[str, t.Any]) -> list[t.Any]:
+    """The items of ``table`` for these ids, in order, skipping unknown ones — a lookup, so a
+    per-item template stays linear: ``{{ role_player.injects | by_id(injects_by_id) }}``.
+
+    >>> by_id(["b", "x", "a"], {"a": 1, "b": 2})
+    [2, 1]
+    """
+    return [table[i] for i in ids if i in table]
+
+
 FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "dtg": dtg,
     "dtime": dtime,
@@ -289,6 +299,7 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "csv_row": csv_row,
     "safe_cell": safe_cell,
     "join_ids": join_ids,
+    "by_id": by_id,
     "symbol_svg": symbol_svg,
     "utc": utc,
     "uuid_for": uuid_for,

@@ -200,3 +200,46 @@ def test_random_mutations_never_raise(tmp_path_factory: pytest.TempPathFactory, 
     for d in result.diagnostics:
         assert d.location.file and d.code and d.message
         assert d.severity in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+
+
+def _fast_agrees(name: str, data: t.Any) -> None:
+    """The compiled fast check says 'valid' exactly when jsonschema finds no error."""
+    fast = schema.fast_check(name)
+    assert fast is not None, f"{name} should compile to a fast check"
+    expected = not any(True for _ in schema.validator(name).iter_errors(data))
+    try:
+        got = fast(data)
+    except schema._Unknown:
+        return  # the fast path declines; jsonschema decides
+    assert got == expected, (name, data)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(mutations=_mutations())
+def test_fast_check_agrees_with_jsonschema_on_mutations(mutations: t.Any) -> None:
+    data = _flagship_data()
+    for pick, action, value in mutations:
+        paths = [p for p in _paths(data) if p]
+        path = paths[pick % len(paths)]
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        if action == "delete":
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = value
+    _fast_agrees(schema.ROOT_SCHEMA, data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_fast_check_agrees_with_jsonschema_on_generated_items(data: st.DataObject) -> None:
+    from hypothesis_jsonschema import from_schema
+
+    name = data.draw(st.sampled_from(["unit.schema.json", "inject.schema.json", "net.schema.json",
+                                      "constraint.schema.json", "pace.schema.json", "system.schema.json"]))
+    item = data.draw(from_schema(inline(name)))
+    _fast_agrees(name, item)
+    broken = dict(item)
+    broken[data.draw(st.sampled_from(sorted(item)))] = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=3)))
+    _fast_agrees(name, broken)
