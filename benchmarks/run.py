@@ -1,0 +1,338 @@
+"""``make bench``: time ``exgen validate``, ``exgen build`` and a check-jsonschema baseline.
+
+For each size (injects) a synthetic definition is written once to a temporary directory
+(benchmarks/synth.py), then each command runs as a subprocess several times; the table
+shows the median wall time and the peak resident memory of that one process (its
+``ru_maxrss`` from ``os.wait4``, which counts the child and the descendants it waited
+for, and nothing else). The figures are printed, never asserted: the exit code is 0
+unless the benchmark itself cannot run.
+
+    python benchmarks/run.py --exgen .venv/bin/exgen --check-jsonschema benchmarks/.venv-bench/bin/check-jsonschema
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import typing as t
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SYNTH = HERE / "synth.py"
+SCHEMA = ROOT / "schemas" / "exercise.schema.json"
+WIDTH = 100
+
+# Targets: (label, measured value -> verdict). All "at most".
+TARGET_VALIDATE_RATIO = 0.2  # exgen validate / check-jsonschema on the same file
+TARGET_BUILD_RATIO = 10.0  # exgen build / exgen validate at the largest size
+TARGET_GROWTH = 11.0  # time(10× injects) / time(injects)
+TARGET_VERSION_S = 0.15  # exgen --version
+TARGET_RSS_MB = 300.0  # peak RSS at the largest size
+
+
+@dataclass
+class Runs:
+    """Repeated runs of one command."""
+
+    seconds: list[float] = field(default_factory=list)
+    rss_mb: list[float] = field(default_factory=list)
+    codes: list[int] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def low(self) -> float:
+        return min(self.seconds) if self.seconds else float("nan")
+
+    @property
+    def peak(self) -> float:
+        return max(self.rss_mb) if self.rss_mb else float("nan")
+
+
+def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, int, str]:
+    """(wall seconds, peak RSS in MB, exit code, stderr tail) of one subprocess.
+
+    The peak is the child's own ``ru_maxrss`` from ``os.wait4``. Linux starts a child's
+    maximum at the RSS of the process that forked it (the copied or borrowed address space
+    counts until ``exec``), so this runner keeps itself small: it never loads a definition
+    (they are generated and checked in subprocesses), and reports its own peak as the floor
+    below which a figure would not be the child's.
+    """
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting again
+        err.seek(0)
+        tail = err.read()[-2000:].decode("utf-8", "replace")
+    # Linux reports ru_maxrss in KiB (macOS in bytes).
+    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return elapsed, rss, proc.returncode, tail
+
+
+def measure(argv: list[str], runs: int, env: dict[str, str], cwd: Path, *, warmup: int = 1,
+            before: t.Callable[[int], list[str]] | None = None, budget: float = float("inf")) -> Runs:
+    """Run ``argv`` ``warmup`` times unmeasured, then ``runs`` times measured.
+
+    Measured runs stop early (never before the first) once they have used ``budget`` seconds,
+    so a pathologically slow command cannot hold the benchmark for an hour.
+    """
+    out = Runs()
+    for n in range(warmup + runs):
+        if n > warmup and sum(out.seconds) >= budget:
+            print(f"  (stopped after {len(out.seconds)} of {runs} runs: over the {budget:.0f} s budget)", flush=True)
+            break
+        args = before(n) if before else argv
+        seconds, rss, code, tail = run_once(args, env, cwd)
+        if code not in (0, 1):
+            print(f"  ! {' '.join(Path(a).name if '/' in a else a for a in args[:2])} exited {code}: "
+                  f"{tail.strip().splitlines()[-1] if tail.strip() else ''}", flush=True)
+        if n >= warmup:
+            out.seconds.append(seconds)
+            out.rss_mb.append(rss)
+            out.codes.append(code)
+    return out
+
+
+def summary_line(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[int, str]:
+    """Exit code and diagnostic counts by severity of ``exgen validate`` (JSON report read line by line)."""
+    report = cwd / "validate-report.json"
+    with report.open("w") as out:
+        code = subprocess.run([*argv, "--format", "json"], stdout=out, stderr=subprocess.DEVNULL,
+                              env=env, cwd=cwd, check=False).returncode
+    counts = {"error": 0, "warning": 0, "info": 0}
+    with report.open() as lines:
+        for line in lines:
+            if '"severity":' in line:
+                severity = line.split(":", 1)[1].strip().strip('",')
+                counts[severity] = counts.get(severity, 0) + 1
+    report.unlink()
+    return code, f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} info"
+
+
+def check_jsonschema_resolves(tool: str, tmp: Path, env: dict[str, str]) -> str:
+    """Prove the baseline resolves the schemas' relative $refs from disk: an error two $refs deep is found."""
+    bad = tmp / "refs-check.json"  # injects[0].to[0] breaks inject.schema.json → common.schema.json#/definitions/id
+    subprocess.run([sys.executable, str(SYNTH), "20", "--break-ref", "-o", str(bad)], check=True,
+                   stdout=subprocess.DEVNULL)
+    done = subprocess.run([tool, *baseline_args(), str(bad)], capture_output=True, text=True, env=env, check=False)
+    found = done.returncode == 1 and "injects[0].to[0]" in done.stdout
+    if not found:
+        return f"NOT resolved (exit {done.returncode}): {(done.stdout + done.stderr).strip()[-300:]}"
+    return "relative $refs resolved from disk (an error two $refs deep is reported)"
+
+
+def baseline_args() -> list[str]:
+    # The schemas' $id are https URLs that do not exist; --base-uri makes the relative $refs
+    # ("common.schema.json#/...") resolve against the files on disk instead.
+    return ["--base-uri", SCHEMA.as_uri(), "--schemafile", str(SCHEMA)]
+
+
+def fmt_s(seconds: float) -> str:
+    if math.isnan(seconds):
+        return "-"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def fmt_ratio(x: float) -> str:
+    return "-" if math.isnan(x) else (f"{x:.3f}×" if x < 0.1 else f"{x:.2f}×")
+
+
+def verdict(value: float, limit: float) -> str:
+    return "n/a" if math.isnan(value) else ("PASS" if value <= limit else "MISS")
+
+
+def main(argv: t.Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--exgen", default=str(ROOT / ".venv" / "bin" / "exgen"))
+    parser.add_argument("--check-jsonschema", dest="cjs",
+                        default=str(HERE / ".venv-bench" / "bin" / "check-jsonschema"))
+    parser.add_argument("--sizes", default="100,1000,10000", help="Inject counts, comma-separated.")
+    parser.add_argument("--runs", type=int, default=5, help="Measured runs per command (sizes below 10,000).")
+    parser.add_argument("--big-runs", type=int, default=3, help="Measured runs per command at 10,000 and more.")
+    parser.add_argument("--baseline-big-runs", type=int, default=3,
+                        help="Measured check-jsonschema runs at 10,000 and more (it is the slow one).")
+    parser.add_argument("--budget", type=float, default=600,
+                        help="Seconds of measured runs per command and size after which no further run starts.")
+    parser.add_argument("--no-build", action="store_true", help="Skip exgen build.")
+    parser.add_argument("--keep", type=Path, help="Write definitions and packages here and keep them.")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="exgen-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    # A writable bytecode cache outside the work tree, as an ordinary Python installation has
+    # (this machine sets PYTHONDONTWRITEBYTECODE, which would recompile exgen on every start).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    env.setdefault("LC_ALL", "C.UTF-8")
+    try:
+        return _bench(args, sizes, tmp, env)
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _bench(args: argparse.Namespace, sizes: list[int], tmp: Path, env: dict[str, str]) -> int:
+    exgen, cjs = (str(Path(p).absolute()) for p in (args.exgen, args.cjs))
+    for tool in (exgen, cjs):
+        if not Path(tool).exists():
+            print(f"bench: {tool} not found (run `make bench`, which installs it)", file=sys.stderr)
+            return 2
+    load_start = os.getloadavg()
+    started = time.monotonic()
+    version = subprocess.run([exgen, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    cjs_version = subprocess.run([cjs, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    print(f"exgen benchmark: {version}; baseline {cjs_version}")
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, load average "
+          f"{load_start[0]:.2f} / {load_start[1]:.2f} / {load_start[2]:.2f} (1/5/15 min) at start")
+    print(f"work dir: {tmp}")
+    print("synthetic definitions (benchmarks/synth.py), written once:")
+
+    files: dict[int, Path] = {}
+    for n in sizes:
+        # Generated in a subprocess: this process must stay small (see run_once).
+        t0 = time.perf_counter()
+        path = tmp / f"exercise-{n}.yaml"
+        made = subprocess.run([sys.executable, str(SYNTH), str(n), "-o", str(path), "--stats"], check=True,
+                              capture_output=True, text=True)
+        c = json.loads(made.stdout)
+        files[n] = path
+        print(f"{n:>6} injects: {c['bytes'] / 1e6:5.2f} MB, {c['units']} units, {c['nets']} nets, {c['pace']} PACE, "
+              f"{c['constraints']} constraints, {c['role_players']} role players ({time.perf_counter() - t0:.1f} s)")
+    print(f"check-jsonschema: {check_jsonschema_resolves(cjs, tmp, env)}", flush=True)
+
+    results: dict[tuple[str, int], Runs] = {}
+    checked: dict[int, str] = {}
+    for n in sizes:
+        path = files[n]
+        runs = args.big_runs if n >= 10_000 else args.runs
+        code, line = summary_line([exgen, "validate", str(path)], env, tmp)
+        checked[n] = f"exit {code}: {line}"
+        print(f"[{n}] exgen validate: {checked[n]}", flush=True)
+        # The validity check above was the warm-up run.
+        results[("validate", n)] = measure([exgen, "validate", str(path)], runs, env, tmp, warmup=0,
+                                           budget=args.budget)
+        print(f"[{n}] validate median {fmt_s(results[('validate', n)].median)}", flush=True)
+        if not args.no_build:
+            out = tmp / f"package-{n}"
+
+            def fresh(_: int, out: Path = out, path: Path = path) -> list[str]:
+                shutil.rmtree(out, ignore_errors=True)
+                return [exgen, "build", str(path), "-o", str(out), "--quiet"]
+
+            results[("build", n)] = measure([], runs, env, tmp, before=fresh, warmup=1 if n < 10_000 else 0,
+                                            budget=args.budget)
+            print(f"[{n}] build median {fmt_s(results[('build', n)].median)}", flush=True)
+            if results[("build", n)].codes and any(results[("build", n)].codes):
+                print(f"  ! build exit codes {results[('build', n)].codes}", flush=True)
+            shutil.rmtree(out, ignore_errors=True)
+        base_runs = args.baseline_big_runs if n >= 10_000 else min(args.runs, 3)
+        results[("baseline", n)] = measure([cjs, *baseline_args(), str(path)], base_runs, env, tmp,
+                                           warmup=1 if n < 10_000 else 0, budget=args.budget)
+        print(f"[{n}] check-jsonschema median {fmt_s(results[('baseline', n)].median)}", flush=True)
+    results[("version", 0)] = measure([exgen, "--version"], 10, env, tmp, warmup=2)
+    load_end = os.getloadavg()
+
+    print()
+    _table(results, sizes, args)
+    print()
+    big, prev = sizes[-1], (sizes[-2] if len(sizes) > 1 else None)
+    _targets(results, sizes, big, prev, args)
+    print()
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Peak RSS is each subprocess's own (os.wait4); this runner's own peak, {own:.0f} MB, is the")
+    print("floor below which a figure would not be the child's.")
+    print(f"Load average at end {load_end[0]:.2f} / {load_end[1]:.2f} / {load_end[2]:.2f} on {os.cpu_count()} "
+          f"cores; whole benchmark {time.monotonic() - started:.0f} s.")
+    for n in sizes:
+        print(f"exgen validate on the {n}-inject definition: {checked[n]}")
+    return 0
+
+
+def _table(results: dict[tuple[str, int], Runs], sizes: list[int], args: argparse.Namespace) -> None:
+    head = f"{'injects':>7}  {'command':<34}{'runs':>4}  {'median':>9}  {'min':>9}  {'peak RSS':>9}  exit"
+    print(head)
+    print("-" * len(head))
+    names = {"validate": "exgen validate", "build": "exgen build", "baseline": "check-jsonschema (schema only)"}
+    for n in sizes:
+        for what in ("validate", "build", "baseline"):
+            r = results.get((what, n))
+            if r is None:
+                continue
+            codes = ",".join(str(c) for c in sorted(set(r.codes)))
+            print(f"{n:>7}  {names[what]:<34}{len(r.seconds):>4}  {fmt_s(r.median):>9}  {fmt_s(r.low):>9}  "
+                  f"{r.peak:>6.0f} MB  {codes}")
+    v = results[("version", 0)]
+    print(f"{'-':>7}  {'exgen --version':<34}{len(v.seconds):>4}  {fmt_s(v.median):>9}  {fmt_s(v.low):>9}  "
+          f"{v.peak:>6.0f} MB  {','.join(str(c) for c in sorted(set(v.codes)))}")
+    print()
+    print(f"{'ratio':<40}" + "".join(f"{n:>12}" for n in sizes))
+    for label, top, bottom in (("validate / check-jsonschema", "validate", "baseline"),
+                               ("build / validate", "build", "validate")):
+        cells = []
+        for n in sizes:
+            a, b = results.get((top, n)), results.get((bottom, n))
+            cells.append(fmt_ratio(a.median / b.median) if a and b else "-")
+        print(f"{label:<40}" + "".join(f"{c:>12}" for c in cells))
+    for what, label in (("validate", "validate"), ("build", "build"), ("baseline", "check-jsonschema")):
+        cells = []
+        for k, n in enumerate(sizes):
+            prev = sizes[k - 1] if k else None
+            a, b = results.get((what, n)), results.get((what, prev)) if prev else None
+            cells.append(fmt_ratio(a.median / b.median) if a and b else "-")
+        print(f"{'time(n) / time(previous n): ' + label:<40}" + "".join(f"{c:>12}" for c in cells))
+
+
+def _targets(results: dict[tuple[str, int], Runs], sizes: list[int], big: int, prev: int | None,
+             args: argparse.Namespace) -> None:
+    rows: list[tuple[str, str, str]] = []
+    for n in sizes:
+        v, b = results[("validate", n)], results[("baseline", n)]
+        x = v.median / b.median
+        rows.append((f"validate ≤ {TARGET_VALIDATE_RATIO}× check-jsonschema ({n})", fmt_ratio(x),
+                     verdict(x, TARGET_VALIDATE_RATIO)))
+    def ok(what: str, n: int) -> bool:
+        return (what, n) in results and not any(results[(what, n)].codes)
+
+    if ("build", big) in results:
+        x = results[("build", big)].median / results[("validate", big)].median
+        rows.append((f"build ≤ {TARGET_BUILD_RATIO:g}× validate ({big})", fmt_ratio(x),
+                     verdict(x, TARGET_BUILD_RATIO) if ok("build", big) else "n/a (build failed)"))
+    if prev is not None and big == prev * 10:
+        for what in ("validate", "build"):
+            if (what, big) in results:
+                x = results[(what, big)].median / results[(what, prev)].median
+                good = ok(what, big) and ok(what, prev)
+                rows.append((f"{what}: time({big}) ≤ {TARGET_GROWTH:g}× time({prev})", fmt_ratio(x),
+                             verdict(x, TARGET_GROWTH) if good else f"n/a ({what} failed)"))
+    ver = results[("version", 0)].median
+    rows.append((f"exgen --version ≤ {TARGET_VERSION_S} s", fmt_s(ver), verdict(ver, TARGET_VERSION_S)))
+    for what in ("validate", "build"):
+        if (what, big) in results:
+            mb = results[(what, big)].peak
+            rows.append((f"{what}: peak RSS ≤ {TARGET_RSS_MB:g} MB ({big})", f"{mb:.0f} MB",
+                         verdict(mb, TARGET_RSS_MB) if ok(what, big) else f"n/a ({what} failed)"))
+    print(f"{'target':<60}{'measured':>14}  verdict")
+    print("-" * 84)
+    for label, measured, mark in rows:
+        print(f"{label:<60}{measured:>14}  {mark}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
