@@ -117,12 +117,27 @@ def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: E
             f"cannot get through: {why}")
 
 
+def _plans_by_pair(model: Exercise) -> dict[frozenset[str], list[t.Any]]:
+    """PACE plans by the pair they join, built once per model (exchanges x plans was quadratic)."""
+    cached = _PLANS.get(id(model))
+    if cached is None or cached[0] is not model:
+        table: dict[frozenset[str], list[t.Any]] = {}
+        for p in model.pace:
+            table.setdefault(frozenset(p.between), []).append(p)
+        cached = _PLANS[id(model)] = (model, table)
+        if len(_PLANS) > 8:
+            _PLANS.pop(next(iter(_PLANS)))
+    return cached[1]
+
+
+_PLANS: dict[int, tuple[t.Any, dict[frozenset[str], list[t.Any]]]] = {}
+
+
 def exchange_nets(ex: Exchange, picture: CommsPicture, model: Exercise) -> list[str]:
     """Nets an exchange may use: its own net, else its PACE plan's levels, else any shared net."""
     if ex.net:
         return [ex.net]
-    pair = {ex.sender, ex.receiver}
-    planned = [nid for p in model.pace if set(p.between) == pair
+    planned = [nid for p in _plans_by_pair(model).get(frozenset((ex.sender, ex.receiver)), ())
                for _, nid in p.levels if model.net(nid) is not None]
     if planned:
         return list(dict.fromkeys(planned))
