@@ -90,7 +90,7 @@ def write(files: dict[str, bytes], target: Path, info: dict[str, t.Any], *, forc
             dest.write_bytes(data)
         if before_rename:
             before_rename(tmp)
-        _swap(tmp, target)
+        swap(tmp, target)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
@@ -106,7 +106,7 @@ def _check_target(target: Path, force: bool) -> None:
         raise PackageError(f"'{target}' exists and is not an exgen package; use --force to replace it")
 
 
-def _swap(tmp: Path, target: Path) -> None:
+def swap(tmp: Path, target: Path) -> None:
     """Put ``tmp`` where ``target`` is; the old package is removed only once the new one is in place."""
     if not target.exists():
         os.replace(tmp, target)

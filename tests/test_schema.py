@@ -171,6 +171,20 @@ def _mutations() -> st.SearchStrategy[t.Any]:
                     min_size=1, max_size=6)
 
 
+def _mutate(data: t.Any, mutations: t.Any) -> None:
+    """Apply (pick, set|delete, value) mutations to nested data in place."""
+    for pick, action, value in mutations:
+        paths = [p for p in _paths(data) if p]
+        path = paths[pick % len(paths)]
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        if action == "delete":
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = value
+
+
 def _paths(node: t.Any, prefix: tuple[t.Any, ...] = ()) -> list[tuple[t.Any, ...]]:
     out = [prefix]
     if isinstance(node, dict):
@@ -186,16 +200,7 @@ def _paths(node: t.Any, prefix: tuple[t.Any, ...] = ()) -> list[tuple[t.Any, ...
 @given(mutations=_mutations())
 def test_random_mutations_never_raise(tmp_path_factory: pytest.TempPathFactory, mutations: t.Any) -> None:
     data = _flagship_data()
-    for pick, action, value in mutations:
-        paths = [p for p in _paths(data) if p]
-        path = paths[pick % len(paths)]
-        parent = data
-        for part in path[:-1]:
-            parent = parent[part]
-        if action == "delete":
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = value
+    _mutate(data, mutations)
     result = pipeline.check(_write_json(tmp_path_factory.mktemp("mut"), data))
     for d in result.diagnostics:
         assert d.location.file and d.code and d.message
@@ -218,16 +223,7 @@ def _fast_agrees(name: str, data: t.Any) -> None:
 @given(mutations=_mutations())
 def test_fast_check_agrees_with_jsonschema_on_mutations(mutations: t.Any) -> None:
     data = _flagship_data()
-    for pick, action, value in mutations:
-        paths = [p for p in _paths(data) if p]
-        path = paths[pick % len(paths)]
-        parent = data
-        for part in path[:-1]:
-            parent = parent[part]
-        if action == "delete":
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = value
+    _mutate(data, mutations)
     _fast_agrees(schema.ROOT_SCHEMA, data)
 
 

@@ -8,7 +8,6 @@ the same values. Every file is read back and compared with the data it was writt
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import typing as t
@@ -158,19 +157,10 @@ def is_draft(path: Path) -> bool:
 
 def move(tmp: Path, target: Path) -> None:
     """Put the staged draft where ``target`` is; an old one is removed only once the new one is in place."""
+    from exgen.package import swap
+
     try:
-        if not target.exists():
-            os.replace(tmp, target)
-            return
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=tmp.parent))
-        old.rmdir()
-        os.replace(target, old)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            os.replace(old, target)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+        swap(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise DraftError(f"cannot move the draft into '{target}': {exc.strerror or exc}") from None
