@@ -34,9 +34,10 @@ def diagnose(picture: CommsPicture, model: Exercise, sources: SourceMap) -> list
     out = _incompatible(picture, model, sources)
     for tl in picture.pairs:
         out += _degraded(tl, picture, model, sources) + _no_path(tl, picture, model, sources)
+    plans = plans_by_pair(model)
     for inj in model.injects:
         for ex in inj.requires:
-            problem = _exchange_problem(inj, ex, picture, model)
+            problem = _exchange_problem(inj, ex, picture, model, plans)
             if problem:
                 out.append(at(sources, ex.pointer, "comms-no-path", problem))
     return out
@@ -94,14 +95,15 @@ def _no_path(tl: PairTimeline, picture: CommsPicture, model: Exercise, sources: 
     return out
 
 
-def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: Exercise) -> str | None:
+def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: Exercise,
+                      plans: dict[frozenset[str], list[t.Any]]) -> str | None:
     """Why an inject's required exchange cannot get through in its due window, or None."""
     a, b = ex.sender, ex.receiver
     if a == b or model.unit(a) is None or model.unit(b) is None:
         return None
     if ex.net is not None and model.net(ex.net) is None:
         return None
-    nets = exchange_nets(ex, picture, model)
+    nets = exchange_nets(ex, picture, model, plans)
     if not nets:
         return f"inject {inj.id}: no net or PACE plan connects {a} and {b} for its {ex.kind}"
     start, end = max(inj.time, 0), min(inj.time + ex.within, picture.duration)
@@ -117,27 +119,21 @@ def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: E
             f"cannot get through: {why}")
 
 
-def _plans_by_pair(model: Exercise) -> dict[frozenset[str], list[t.Any]]:
-    """PACE plans by the pair they join, built once per model (exchanges x plans was quadratic)."""
-    cached = _PLANS.get(id(model))
-    if cached is None or cached[0] is not model:
-        table: dict[frozenset[str], list[t.Any]] = {}
-        for p in model.pace:
-            table.setdefault(frozenset(p.between), []).append(p)
-        cached = _PLANS[id(model)] = (model, table)
-        if len(_PLANS) > 8:
-            _PLANS.pop(next(iter(_PLANS)))
-    return cached[1]
+def plans_by_pair(model: Exercise) -> dict[frozenset[str], list[t.Any]]:
+    """PACE plans by the pair of units they join (built once per diagnose, not per exchange)."""
+    table: dict[frozenset[str], list[t.Any]] = {}
+    for p in model.pace:
+        table.setdefault(frozenset(p.between), []).append(p)
+    return table
 
 
-_PLANS: dict[int, tuple[t.Any, dict[frozenset[str], list[t.Any]]]] = {}
-
-
-def exchange_nets(ex: Exchange, picture: CommsPicture, model: Exercise) -> list[str]:
+def exchange_nets(ex: Exchange, picture: CommsPicture, model: Exercise,
+                  plans: dict[frozenset[str], list[t.Any]] | None = None) -> list[str]:
     """Nets an exchange may use: its own net, else its PACE plan's levels, else any shared net."""
     if ex.net:
         return [ex.net]
-    planned = [nid for p in _plans_by_pair(model).get(frozenset((ex.sender, ex.receiver)), ())
+    plans = plans_by_pair(model) if plans is None else plans
+    planned = [nid for p in plans.get(frozenset((ex.sender, ex.receiver)), ())
                for _, nid in p.levels if model.net(nid) is not None]
     if planned:
         return list(dict.fromkeys(planned))
