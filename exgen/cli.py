@@ -73,8 +73,10 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary or progress.")
 @click.option("--only", "only", metavar="NAMES", multiple=True,
               help="Build only these outputs (comma-separated, repeatable); names are listed above.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Render in this many processes (default: one per CPU core, at most 4). Same bytes either way.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
-          quiet: bool, only: tuple[str, ...]) -> None:
+          quiet: bool, only: tuple[str, ...], jobs: int | None) -> None:
     """Validate FILE and build its exercise package into OUTPUT.
 
     The package is written to a temporary directory beside OUTPUT and renamed into place
@@ -88,6 +90,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
       eeg           evaluation guides, one per training objective
       role-players  role-player cards
       comms         communications plan
+      units         unit list (forces/units.html)
       handbook      controller/evaluator handbook
       book          exercise book, HTML and PDF
       charts        timeline, comms and ORBAT charts, unit symbols
@@ -122,7 +125,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
         bar.update(done - bar.pos)
 
     result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
-                            progress=progress, only=names)
+                            progress=progress, only=names, jobs=jobs)
     if bar is not None:
         bar.__exit__(None, None, None)
     shown = [d for d in result.checked.diagnostics if d.severity.value != "info"]

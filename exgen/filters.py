@@ -269,6 +269,9 @@ def ical_fold(text: str) -> str:
         line = line.rstrip("\r")
         if not line.strip():
             continue
+        if len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
+            out.append(line)
+            continue
         chunk, size, limit = "", 0, 75
         for char in line:
             n = len(char.encode("utf-8"))

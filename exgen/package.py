@@ -46,15 +46,12 @@ def check_relative(path: str) -> str:
     return path
 
 
-def manifest(files: dict[str, bytes], info: dict[str, t.Any]) -> bytes:
-    """manifest.json: generator facts plus every file's sha256 and size, in path order."""
+def manifest(entries: t.Iterable[tuple[str, str, int]], info: dict[str, t.Any]) -> bytes:
+    """manifest.json: generator facts plus every file's ``(path, sha256, size)``, in path order."""
     doc = {
         "generator": GENERATOR,
         **info,
-        "files": [
-            {"path": p, "sha256": hashlib.sha256(files[p]).hexdigest(), "size": len(files[p])}
-            for p in sorted(files)
-        ],
+        "files": [{"path": p, "sha256": h, "size": n} for p, h, n in sorted(entries)],
     }
     return (json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
 
@@ -68,35 +65,94 @@ def is_package(path: Path) -> bool:
     return isinstance(data, dict) and data.get("generator") == GENERATOR
 
 
+class Writer:
+    """A package written file by file into a temporary directory beside the target.
+
+    Each file goes to disk (and into the manifest's hash list) as soon as it is rendered, so a
+    10,000-card package is never held in memory. Nothing appears at the target until
+    :meth:`commit`; leaving the ``with`` block without committing (an error, Ctrl-C) removes
+    the temporary directory and leaves any previous package as it was.
+    """
+
+    def __init__(self, target: Path, *, force: bool = False) -> None:
+        _check_target(target, force)
+        self.target = target
+        parent = target.parent if str(target.parent) else Path(".")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+        except OSError as exc:
+            raise PackageError(f"cannot create the package next to '{target}': {exc.strerror or exc}") from None
+        self.entries: dict[str, tuple[str, int]] = {}
+        self.committed = False
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.committed:
+            self.abort()
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Write one package file (``rel`` is package-relative, ``/``-separated)."""
+        self.record(rel, hashlib.sha256(data).hexdigest(), len(data))
+        self._io(lambda: self._put(rel, data))
+
+    def record(self, rel: str, sha256: str, size: int) -> None:
+        """Account for a file another process has already written into :attr:`tmp`."""
+        check_relative(rel)
+        if rel == MANIFEST:
+            raise PackageError(f"a template may not write {MANIFEST}; exgen writes it")
+        if rel in self.entries:
+            raise PackageError(f"two outputs write '{rel}'; give them different output paths")
+        self.entries[rel] = (sha256, size)
+
+    def _put(self, rel: str, data: bytes) -> None:
+        put(self.tmp, rel, data)
+
+    def _io(self, action: t.Callable[[], None]) -> None:
+        try:
+            action()
+        except OSError as exc:
+            raise PackageError(f"cannot write the package to '{self.target}': {exc.strerror or exc}") from None
+
+    def commit(self, info: dict[str, t.Any], before_rename: t.Callable[[Path], None] | None = None) -> Written:
+        """Write the manifest and put the package in place of the target."""
+        data = manifest(((p, h, n) for p, (h, n) in self.entries.items()), info)
+        self._io(lambda: (self.tmp / MANIFEST).write_bytes(data))
+        if before_rename:
+            before_rename(self.tmp)
+        self._io(lambda: swap(self.tmp, self.target))
+        self.committed = True
+        return Written(self.target, len(self.entries) + 1, sum(n for _, n in self.entries.values()) + len(data))
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def put(folder: Path, rel: str, data: bytes) -> tuple[str, str, int]:
+    """Write one file under ``folder`` (a package being built); its manifest entry.
+
+    Safe to call from several processes at once: each file has one writer, and folders are
+    created with ``exist_ok``.
+    """
+    dest = folder.joinpath(*check_relative(rel).split("/"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_bytes(data)
+    return rel, hashlib.sha256(data).hexdigest(), len(data)
+
+
 def write(files: dict[str, bytes], target: Path, info: dict[str, t.Any], *, force: bool = False,
           before_rename: t.Callable[[Path], None] | None = None) -> Written:
     """Write ``files`` and their manifest as the package at ``target``, atomically."""
     for path in files:
         check_relative(path)
-    if MANIFEST in files:
-        raise PackageError(f"a template may not write {MANIFEST}; exgen writes it")
-    _check_target(target, force)
-    parent = target.parent if str(target.parent) else Path(".")
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-    except OSError as exc:
-        raise PackageError(f"cannot create the package next to '{target}': {exc.strerror or exc}") from None
-    try:
-        all_files = {**files, MANIFEST: manifest(files, info)}
-        for rel, data in sorted(all_files.items()):
-            dest = tmp.joinpath(*rel.split("/"))
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
-        if before_rename:
-            before_rename(tmp)
-        swap(tmp, target)
-    except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise PackageError(f"cannot write the package to '{target}': {exc.strerror or exc}") from None
-        raise
-    return Written(target, len(all_files), sum(len(b) for b in all_files.values()))
+        if path == MANIFEST:
+            raise PackageError(f"a template may not write {MANIFEST}; exgen writes it")
+    with Writer(target, force=force) as out:
+        for rel, data in sorted(files.items()):
+            out.add(rel, data)
+        return out.commit(info, before_rename)
 
 
 def _check_target(target: Path, force: bool) -> None:

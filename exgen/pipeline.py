@@ -83,11 +83,12 @@ class Built:
 
 def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
           strict: bool = False, progress: t.Callable[[int, int], None] | None = None,
-          only: t.Sequence[str] | None = None) -> Built:
+          only: t.Sequence[str] | None = None, jobs: int | None = None) -> Built:
     """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
 
     The package is written only when the definition is valid and every template rendered.
     ``only`` names the output groups to render (outputs.yaml ``name``); None renders all.
+    ``jobs`` is how many processes render (default: :func:`default_jobs`).
     """
     from pathlib import Path
 
@@ -122,12 +123,13 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
         if progress:
             progress(done, total)
 
+    info = manifest_info(checked.document, seed, enrichment.faker_version)
+    if only is not None:
+        info["only"] = sorted({s.name for s in templates.outputs})
     try:
-        files = render.render_all(templates, ctx, tick)
-        info = manifest_info(checked.document, seed, enrichment.faker_version)
-        if only is not None:
-            info["only"] = sorted({s.name for s in templates.outputs})
-        written = package.write(files, Path(out), info, force=force)
+        with package.Writer(Path(out), force=force) as writer:
+            render.render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick)
+            written = writer.commit(info)
     except render.RenderError as exc:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
         return result
@@ -137,6 +139,14 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     result.written = written
     result.files, result.size = written.files, written.size
     return result
+
+
+def default_jobs() -> int:
+    """Rendering processes when none is asked for: one per CPU core, at most 4 (each holds a
+    share of the render's memory; beyond 4 the PDF book, one task, sets the pace anyway)."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def _relative_to_root(d: Diagnostic, document: Document) -> Diagnostic:

@@ -9,12 +9,14 @@ one per override directory), never in Python.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import re
 import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exgen import package
 from exgen.diagnostics import Diagnostic, Location, error
 from exgen.resources import data_dir
 
@@ -204,29 +206,135 @@ def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
-def render_all(templates: TemplateSet, context: dict[str, t.Any],
-               progress: t.Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """Every declared output rendered in memory: ``{package path: bytes}``."""
-    env = environment(templates.user_dirs)
-    # The package's own table of contents: every declared output, for index pages and annex lists.
-    context = {**context, "documents": [
+def with_documents(templates: TemplateSet, context: dict[str, t.Any]) -> dict[str, t.Any]:
+    """The render context plus ``documents``: the package's own table of contents (every
+    declared output), for index pages and annex lists."""
+    return {**context, "documents": [
         {"output": s.output, "title": s.title, "per": s.per, "template": s.template, "convert": s.convert,
          "name": s.name}
         for s in templates.outputs]}
-    files: dict[str, bytes] = {}
+
+
+#: One rendering: an output line and the item it is rendered for (None for package-wide outputs).
+Job = tuple[OutputSpec, "dict[str, t.Any] | None"]
+#: Per-item renderings handed to a worker process at a time (cards are ~1 ms each).
+CHUNK = 250
+
+
+def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
+    """Every rendering, grouped into tasks for worker processes, the slowest kinds first.
+
+    Conversions (the PDF book, the XLSX workbook) cost the most, so they start first and the
+    many small renderings fill the other workers around them.
+    """
+    tasks: list[list[Job]] = []
     for spec in templates.outputs:
-        items = [None] if spec.per == "package" else context[PER_KINDS[spec.per] or ""]
-        for item in items:
-            path = spec.paths(item)
-            text = render_one(env, spec, context, item)
-            files[path] = _convert(spec, text, path, context)
+        if spec.per == "package":
+            tasks.append([(spec, None)])
+            continue
+        items = context[PER_KINDS[spec.per] or ""]
+        tasks += [[(spec, item) for item in items[i:i + CHUNK]] for i in range(0, len(items), CHUNK)]
+    order = {"pdf": 0, "xlsx": 1}
+    return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
+
+
+def render_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
+               item: dict[str, t.Any] | None) -> tuple[str, bytes]:
+    """One rendering: its package path and bytes (converted when the output asks for it)."""
+    path = spec.paths(item)
+    return path, _convert(spec, render_one(env, spec, context, item), path, context)
+
+
+def render_all(templates: TemplateSet, context: dict[str, t.Any],
+               progress: t.Callable[[int], None] | None = None) -> dict[str, bytes]:
+    """Every declared output rendered in memory: ``{package path: bytes}`` (small packages, tests)."""
+    env = environment(templates.user_dirs)
+    context = with_documents(templates, context)
+    files: dict[str, bytes] = {}
+    for task in plan(templates, context):
+        for spec, item in task:
+            path, data = render_job(env, spec, context, item)
+            files[path] = data
             if progress:
                 progress(1)
     return files
 
 
+def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: package.Writer, *,
+                jobs: int = 1, progress: t.Callable[[int], None] | None = None) -> None:
+    """Render every declared output straight into ``writer``'s temporary directory.
+
+    Nothing is held in memory beyond the file being rendered. With ``jobs`` > 1 (and a
+    platform that can fork), tasks run in that many worker processes that inherit the
+    context; file contents never depend on which process rendered them.
+    """
+    context = with_documents(templates, context)
+    tasks = plan(templates, context)
+    if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _render_forked(templates, context, tasks, writer, min(jobs, len(tasks)), progress)
+        return
+    env = environment(templates.user_dirs)
+    for task in tasks:
+        for spec, item in task:
+            writer.add(*render_job(env, spec, context, item))
+        if progress:
+            progress(len(task))
+
+
+#: What forked workers inherit: (templates, context, tasks, package folder being written).
+_FORKED: tuple[TemplateSet, dict[str, t.Any], list[list[Job]], Path] | None = None
+
+
+def _render_task(index: int) -> tuple[list[tuple[str, str, int]], Diagnostic | None]:
+    """Worker side: render task ``index`` into the package folder; manifest entries or the failure."""
+    assert _FORKED is not None
+    templates, context, tasks, folder = _FORKED
+    env = environment(templates.user_dirs)
+    done: list[tuple[str, str, int]] = []
+    try:
+        for spec, item in tasks[index]:
+            done.append(package.put(folder, *render_job(env, spec, context, item)))
+    except RenderError as exc:
+        return done, exc.diagnostic
+    except package.PackageError as exc:
+        return done, error("package", str(exc), Location(spec.output))
+    except OSError as exc:
+        return done, error("package", f"cannot write the package: {exc.strerror or exc}", Location(spec.output))
+    return done, None
+
+
+def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list[list[Job]],
+                   writer: package.Writer, workers: int, progress: t.Callable[[int], None] | None) -> None:
+    import gc
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _FORKED
+    environment(templates.user_dirs)  # compiled once here, inherited by every worker
+    _FORKED = (templates, context, tasks, writer.tmp)
+    gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    try:
+        futures = {pool.submit(_render_task, i): i for i in range(len(tasks))}
+        for future in as_completed(futures):
+            done, failed = future.result()
+            if failed is not None:
+                raise RenderError(failed)
+            for entry in done:
+                writer.record(*entry)
+            if progress:
+                progress(len(tasks[futures[future]]))
+    except BrokenProcessPool:
+        raise RenderError(error("render-worker", "a rendering process stopped unexpectedly (out of memory?); "
+                                "try again with --jobs 1", Location(writer.target.name))) from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _FORKED = None
+        gc.unfreeze()
+
+
 def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
-    """How many files :func:`render_all` will render (for a progress bar)."""
+    """How many files :func:`render_into` will render (for a progress bar)."""
     return sum(1 if s.per == "package" else len(context[PER_KINDS[s.per] or ""]) for s in templates.outputs)
 
 

@@ -162,18 +162,62 @@ def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path, no_pdf
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no temporary directory left behind
 
 
-def test_template_error_mid_render_leaves_previous_package_intact(tmp_path: Path, no_pdf: str) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_template_error_mid_render_leaves_previous_package_intact(tmp_path: Path, no_pdf: str, jobs: int) -> None:
     target = tmp_path / "pkg"
     build(FLAGSHIP, target, seed=1, template_dirs=[no_pdf])
     before = tree(target)
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "inject_card.html.j2").write_text("{% if inject.serial > 30 %}{{ 1 // 0 }}{% endif %}ok", "utf-8")
-    result = pipeline.build(str(FLAGSHIP), str(target), template_dirs=[str(mine), no_pdf])
+    result = pipeline.build(str(FLAGSHIP), str(target), template_dirs=[str(mine), no_pdf], jobs=jobs)
     assert result.written is None and [d.code for d in result.checked.diagnostics if d.is_error] == ["template-error"]
     err = [d for d in result.checked.diagnostics if d.is_error][0]
     assert err.location.file.endswith("inject_card.html.j2") and err.location.line == 1
     assert tree(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine", "pkg"]  # no temporary directory left
+
+
+def test_parallel_and_serial_rendering_give_the_same_package(tmp_path: Path, no_pdf: str) -> None:
+    one = build(FLAGSHIP, tmp_path / "one", seed=3, template_dirs=[no_pdf], jobs=1)
+    three = build(FLAGSHIP, tmp_path / "three", seed=3, template_dirs=[no_pdf], jobs=3)
+    assert tree(tmp_path / "one") == tree(tmp_path / "three")
+    assert (one.files, one.size) == (three.files, three.size)
+    manifest = json.loads((tmp_path / "three" / "manifest.json").read_text("utf-8"))
+    on_disk = {p: h for p, h in tree(tmp_path / "three").items() if p != "manifest.json"}
+    assert {f["path"]: f["sha256"] for f in manifest["files"]} == on_disk
+
+
+def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_pdf: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from exgen import render
+
+    real = render.render_job
+
+    def dies(env, spec, context, item):  # type: ignore[no-untyped-def]
+        if spec.output == "comms/comms-plan.html":
+            os._exit(9)  # a worker killed mid-render (out of memory, a crash in a C library)
+        return real(env, spec, context, item)
+
+    monkeypatch.setattr(render, "render_job", dies)
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[no_pdf], jobs=2)
+    assert result.written is None
+    assert [d.code for d in result.checked.diagnostics if d.is_error] == ["render-worker"]
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_two_renderings_writing_one_file_are_refused(tmp_path: Path, jobs: int) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "outputs.yaml").write_text(  # per unit, but no {id} in the path: every unit writes units.html
+        "outputs:\n  - {name: clash, template: index.html.j2, output: units.html, per: unit}\n", "utf-8")
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)], only=["clash"],
+                            jobs=jobs)
+    assert result.written is None
+    errors = [d for d in result.checked.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["package"] and "two outputs write 'units.html'" in errors[0].message
+    assert list(tmp_path.iterdir()) == [mine]
 
 
 def test_manifest_records_inputs_seed_and_versions(flagship_package: Path) -> None:
