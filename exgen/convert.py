@@ -431,3 +431,17 @@ CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
     "pdf": html_to_pdf,
     "xlsx": json_to_xlsx,
 }
+
+
+def convert_file(kind: str, source: str, dest: str, startex: str) -> tuple[str, int]:
+    """Convert the rendered text in file ``source`` and write the result to ``dest``: its
+    sha256 and size. Run in a process of its own (render.py): the converters read nothing
+    from the render context but STARTEX, so that is all it is given."""
+    from pathlib import Path
+
+    text = Path(source).read_text("utf-8")
+    data = CONVERTERS[kind](text, {"exercise": {"startex": startex}})
+    target = Path(dest)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return hashlib.sha256(data).hexdigest(), len(data)

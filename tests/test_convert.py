@@ -122,13 +122,14 @@ def test_malformed_spec_is_a_clear_convert_error(text: str, message: str) -> Non
     assert message in str(info.value)
 
 
-def test_malformed_workbook_template_fails_the_build_with_a_located_diagnostic(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])  # in-process, and in the separate converter process
+def test_malformed_workbook_template_fails_the_build_with_a_located_diagnostic(tmp_path: Path, jobs: int) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "msel.xlsx.j2").write_text('{"sheets": [{"name": {{ exercise.id | tojson }}, "rows": [[1,]]}]}', "utf-8")
     (mine / "outputs.yaml").write_text(  # skip the slow PDF: this test is about the workbook
         "outputs:\n  - {template: book.html.j2, output: book/exercise-book.pdf, enabled: false}\n", "utf-8")
-    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)])
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)], jobs=jobs)
     assert result.written is None
     errors = [d for d in result.checked.diagnostics if d.is_error]
     assert [d.code for d in errors] == ["convert-failed"]
@@ -237,7 +238,8 @@ def test_pdf_refuses_local_files(html: str) -> None:
     assert "etc/passwd" in str(info.value) and "data: URIs" in str(info.value)
 
 
-def test_template_reading_a_local_file_fails_the_build_and_leaks_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_template_reading_a_local_file_fails_the_build_and_leaks_nothing(tmp_path: Path, jobs: int) -> None:
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "leak.html.j2").write_text('<h1>Leak</h1><img src="file:///etc/passwd"><object data="file:///etc/passwd">'
@@ -246,7 +248,7 @@ def test_template_reading_a_local_file_fails_the_build_and_leaks_nothing(tmp_pat
         "outputs:\n"
         "  - {template: book.html.j2, output: book/exercise-book.pdf, enabled: false}\n"
         "  - {template: leak.html.j2, output: leak.pdf, convert: pdf}\n", "utf-8")
-    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)])
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)], jobs=jobs)
     assert result.written is None
     errors = [d for d in result.checked.diagnostics if d.is_error]
     assert [d.code for d in errors] == ["convert-failed"]
