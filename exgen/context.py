@@ -27,16 +27,21 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
     b = _ContextBuilder(model, picture, enrichment)
     injects = [b.inject(i) for i in model.injects]
     _link_injects(injects)
+    exercise, units = b.exercise(), b.units()
+    nets = [b.net(n) for n in model.nets]
+    pace, constraints = [b.pace(p) for p in model.pace], [b.constraint(c) for c in model.constraints]
     return {
         "exgen": {"version": __version__, "format_version": FORMAT_VERSION, "seed": enrichment.seed},
-        "exercise": b.exercise(),
+        "exercise": exercise,
         "objectives": [b.objective(o) for o in model.objectives],
         "systems": [b.system(s) for s in model.systems],
-        "units": b.units(),
+        "units": units,
+        "units_by_id": {u["id"]: u for u in units},
         "nations": b.nations(),
-        "nets": [b.net(n) for n in model.nets],
-        "pace": [b.pace(p) for p in model.pace],
-        "constraints": [b.constraint(c) for c in model.constraints],
+        "nets": nets,
+        "nets_by_id": {n["id"]: n for n in nets},
+        "pace": pace,
+        "constraints": constraints,
         "cells": [b.cell(c) for c in model.cells],
         "role_players": [b.role_player(r) for r in model.role_players],
         "controllers": [b.controller(c) for c in model.controllers],
@@ -47,7 +52,7 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "threat_kinds": sorted({i["threat"]["kind"] for i in injects if i["threat"]}),
         "findings": [_finding(d) for d in diagnostics],
         "catalogues": _attributions(),
-        "charts": charts.chart_data(b.exercise(), b.units(), injects, [b.pace(p) for p in model.pace], [b.constraint(c) for c in model.constraints]),
+        "charts": charts.chart_data(exercise, units, injects, pace, constraints),
     }
 
 
@@ -170,6 +175,10 @@ class _ContextBuilder:
         for u in self.m.units:
             if u.parent:
                 children[u.parent].append(u.id)
+        on_nets: dict[str, list[str]] = defaultdict(list)
+        for n in self.m.nets:
+            for member in dict.fromkeys(n.members):
+                on_nets[member].append(n.id)
         out = []
         for u in self.m.units:
             out.append({
@@ -181,7 +190,7 @@ class _ContextBuilder:
                 "place": self.e.places.get(u.id, ""), "languages": list(u.languages),
                 "systems": [self.system(s) for s in (self.m.system(x) for x in u.systems) if s],
                 "callsign": self.e.callsigns.get(u.id, u.callsign), "description": u.description,
-                "injects": self.received.get(u.id, []),
+                "injects": self.received.get(u.id, []), "nets": on_nets.get(u.id, []),
             })
         return out
 
