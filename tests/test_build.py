@@ -68,8 +68,14 @@ def test_adding_an_inject_changes_only_files_that_mention_it(flagship_copy: Path
     # Only files that mention the new inject change: personas, call signs and other cards do not move.
     assert {"injects/INJ-NEW.html", "index.html", "msel/msel.csv", "manifest.json"} <= changed
     binary = {"book/exercise-book.pdf", "msel/msel.xlsx"}  # compressed: they list every inject too
-    for rel in changed - {"manifest.json"} - binary:
+    counted = {"forces/units.html"}  # counts each unit's injects: only the receiver's row moves
+    for rel in changed - {"manifest.json"} - binary - counted:
         assert "INJ-NEW" in (tmp_path / "after" / rel).read_text("utf-8"), rel
+    for rel in changed & counted:
+        old, new = ((tmp_path / side / rel).read_text("utf-8").splitlines() for side in ("before", "after"))
+        moved = [n for n, (a, b) in enumerate(zip(old, new, strict=True)) if a != b]
+        row = [line for line in new[:moved[0]] if line.startswith("<tr id=")][-1:]
+        assert len(moved) == 1 and row == ['<tr id="unit-MNB-HQ">'], (rel, row, [new[n] for n in moved])
     assert len([p for p in changed if p.startswith("injects/")]) <= 2  # the new card and its neighbour's link
 
 
@@ -240,3 +246,26 @@ def test_golden_files(flagship_package: Path) -> None:
             shutil.copyfile(flagship_package / rel, GOLDEN / rel)
     for rel in GOLDEN_FILES:
         assert (flagship_package / rel).read_bytes() == (GOLDEN / rel).read_bytes(), f"{rel} differs from golden"
+
+
+def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp_path: Path) -> None:
+    from exgen import render
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    card = mine / "inject_card.html.j2"
+    outputs = [("first", "one"), ("second", "two")]
+    for word, folder in outputs:
+        card.write_text(f"{word} {{{{ inject.id }}}}", "utf-8")
+        render.environment.cache_clear()  # a new process: only the on-disk bytecode cache is shared
+        build(FLAGSHIP, tmp_path / folder, template_dirs=[str(mine)], only=["cards"], jobs=1)
+    assert (tmp_path / "one" / "injects" / "INJ-001.html").read_text("utf-8") == "first INJ-001"
+    assert (tmp_path / "two" / "injects" / "INJ-001.html").read_text("utf-8") == "second INJ-001"
+
+
+def test_the_template_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from exgen import render
+
+    assert render._bytecode_cache() is not None
+    monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
+    assert render._bytecode_cache() is None
