@@ -435,8 +435,8 @@ CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
 
 def convert_file(kind: str, source: str, dest: str, startex: str) -> tuple[str, int]:
     """Convert the rendered text in file ``source`` and write the result to ``dest``: its
-    sha256 and size. Run in a process of its own (render.py): the converters read nothing
-    from the render context but STARTEX, so that is all it is given."""
+    sha256 and size. The converters read nothing from the render context but STARTEX, so
+    that is all it is given."""
     from pathlib import Path
 
     text = Path(source).read_text("utf-8")
@@ -445,3 +445,52 @@ def convert_file(kind: str, source: str, dest: str, startex: str) -> tuple[str, 
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     return hashlib.sha256(data).hexdigest(), len(data)
+
+
+def convert_in_fresh_process(kind: str, source: str, dest: str, startex: str) -> tuple[str, int]:
+    """:func:`convert_file` in a new Python process (``python -m exgen.convert``).
+
+    The PDF engine needs the most memory of a build; a new interpreter holds only the
+    converter, not a copy of the render context of the process that asked. A ConvertError
+    in the child is raised here with its message; any other failure of the child too,
+    named as such.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    # The child imports this very copy of exgen, wherever it was imported from.
+    here = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
+    done = subprocess.run([sys.executable, "-m", "exgen.convert", kind, source, dest, startex],
+                          capture_output=True, text=True, check=False, env=env)
+    if done.returncode == 0:
+        digest, size = done.stdout.split()
+        return digest, int(size)
+    message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
+    if done.returncode == _CONVERT_FAILED:
+        raise ConvertError(message)
+    raise ConvertError(f"the {kind} converter process failed ({message})")
+
+
+_CONVERT_FAILED = 3
+
+
+def _main(argv: list[str]) -> int:
+    import sys
+
+    kind, source, dest, startex = argv
+    try:
+        digest, size = convert_file(kind, source, dest, startex)
+    except ConvertError as exc:
+        print(str(exc).replace("\n", " "), file=sys.stderr)
+        return _CONVERT_FAILED
+    print(digest, size)
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))

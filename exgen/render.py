@@ -315,8 +315,8 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
             progress(len(task))
 
 
-#: Conversions that, when rendering in parallel, run in one fresh process of their own: the PDF
-#: engine and the workbook writer need the most memory, and a fresh process does not carry a
+#: Conversions that, when rendering in parallel, run in a new Python process each: the PDF
+#: engine and the workbook writer need the most memory, and a new process does not carry a
 #: copy of the render context (~170 MB at 10,000 injects) underneath theirs.
 ISOLATED = frozenset({"pdf", "xlsx"})
 
@@ -362,7 +362,7 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
     import gc
     import shutil
     import tempfile
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     from exgen import convert
@@ -373,7 +373,7 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
     _FORKED = (templates, context, tasks, writer.tmp, scratch)
     gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    converter: ProcessPoolExecutor | None = None
+    converter: ThreadPoolExecutor | None = None
     startex = str(context.get("exercise", {}).get("startex", ""))
     try:
         running: dict[Future[t.Any], t.Any] = {pool.submit(_render_task, i): i for i in range(len(tasks))}
@@ -388,11 +388,12 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
                     for entry in done:
                         writer.record(*entry)
                     if pending and converter is None:
-                        converter = ProcessPoolExecutor(max_workers=1, mp_context=_fresh_context())
+                        # A thread per conversion waits on a new Python process that converts.
+                        converter = ThreadPoolExecutor(max_workers=len(ISOLATED))
                     for spec, path, source in pending:
                         dest = writer.tmp.joinpath(*path.split("/"))
-                        running[converter.submit(convert.convert_file, spec.convert, source, str(dest),
-                                                 startex)] = (spec, path)  # type: ignore[union-attr]
+                        running[converter.submit(convert.convert_in_fresh_process, spec.convert, source,
+                                                 str(dest), startex)] = (spec, path)
                     if progress:
                         progress(len(tasks[what]) - len(pending))
                 else:  # a conversion
@@ -414,16 +415,6 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
         _FORKED = None
         gc.unfreeze()
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _fresh_context() -> multiprocessing.context.BaseContext:
-    """A start method whose processes do not inherit this one's memory (forkserver, else spawn)."""
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["exgen.convert"])
-        return ctx
-    return multiprocessing.get_context("spawn")
 
 
 def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
