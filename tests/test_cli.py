@@ -103,6 +103,18 @@ def test_build_prints_summary_and_writes_manifest(tmp_path: Path) -> None:
     assert {f["path"] for f in manifest["files"]} >= {"index.html", "msel/msel.csv"}
 
 
+def test_build_jobs_option_gives_the_same_package_and_refuses_zero(tmp_path: Path) -> None:
+    trees = []
+    for jobs in ("1", "2"):
+        out_dir = tmp_path / f"pkg{jobs}"
+        code, _, err = run("build", str(FLAGSHIP), "-o", str(out_dir), "--jobs", jobs, "--only", "msel,cards,index")
+        assert code == 0, err
+        trees.append(json.loads((out_dir / "manifest.json").read_text("utf-8"))["files"])
+    assert trees[0] == trees[1] and len(trees[0]) > 40
+    code, _, err = run("build", str(FLAGSHIP), "-o", str(tmp_path / "pkg0"), "--jobs", "0")
+    assert code == 2 and "--jobs" in err and not (tmp_path / "pkg0").exists()
+
+
 def test_build_refuses_invalid_definition_and_writes_nothing(flagship_copy: Path, tmp_path: Path) -> None:
     plant(flagship_copy.parent / "forces.yaml", "nation: ", "nation: ZZ", nth=0)
     plant(flagship_copy.parent / "forces.yaml", "nation: ZZ", "nation: ")
