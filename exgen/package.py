@@ -142,6 +142,19 @@ def put(folder: Path, rel: str, data: bytes) -> tuple[str, str, int]:
     return rel, hashlib.sha256(data).hexdigest(), len(data)
 
 
+def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, str, int]:
+    """:func:`put` for a file produced piece by piece: written and hashed as the pieces come."""
+    dest = folder.joinpath(*check_relative(rel).split("/"))
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with dest.open("wb") as out:
+        for chunk in chunks:
+            out.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    return rel, digest.hexdigest(), size
+
+
 def write(files: dict[str, bytes], target: Path, info: dict[str, t.Any], *, force: bool = False,
           before_rename: t.Callable[[Path], None] | None = None) -> Written:
     """Write ``files`` and their manifest as the package at ``target``, atomically."""

@@ -310,7 +310,7 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
     env = environment(templates.user_dirs)
     for task in tasks:
         for spec, item in task:
-            writer.add(*render_job(env, spec, context, item))
+            writer.record(*write_job(env, spec, context, item, writer.tmp))
         if progress:
             progress(len(task))
 
@@ -343,10 +343,10 @@ def _render_task(index: int) -> tuple[list[tuple[str, str, int]], list[Pending],
             if spec.convert in ISOLATED:
                 path = package.check_relative(spec.paths(item))
                 source = scratch / f"{index}-{n}.txt"
-                source.write_text(render_one(env, spec, context, item), "utf-8")
+                package.put_chunks(scratch, source.name, _utf8_blocks(render_chunks(env, spec, context, item)))
                 pending.append((spec, path, str(source)))
             else:
-                done.append(package.put(folder, *render_job(env, spec, context, item)))
+                done.append(write_job(env, spec, context, item, folder))
     except RenderError as exc:
         return done, pending, exc.diagnostic
     except package.PackageError as exc:
@@ -424,7 +424,14 @@ def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
 
 def render_one(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
                item: dict[str, t.Any] | None) -> str:
-    """Render one template, turning any template failure into a RenderError."""
+    """Render one template to a string, turning any template failure into a RenderError."""
+    return "".join(render_chunks(env, spec, context, item))
+
+
+def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
+                  item: dict[str, t.Any] | None) -> t.Iterator[str]:
+    """Render one template piece by piece (a 12 MB MEL/MIL never sits in memory whole);
+    any template failure, when it happens, becomes a RenderError."""
     import jinja2
     from jinja2.sandbox import SecurityError
 
@@ -433,7 +440,13 @@ def render_one(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.A
         values = dict(context)
         if item is not None:
             values[spec.per] = item
-        text = template.render(values)
+        size = 0
+        for piece in template.generate(values):
+            size += len(piece)
+            if size > MAX_OUTPUT_BYTES:
+                raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
+                                        f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
+            yield piece
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(_template_diag("template-syntax", exc.message or str(exc), exc.filename, exc.lineno)) from None
     except jinja2.TemplateNotFound as exc:
@@ -445,10 +458,30 @@ def render_one(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.A
         raise RenderError(_runtime_diag("template-undefined", str(exc.message or exc), spec)) from None
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, OverflowError) as exc:
         raise RenderError(_runtime_diag("template-error", f"{type(exc).__name__}: {exc}", spec)) from None
-    if len(text) > MAX_OUTPUT_BYTES:
-        raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
-                                f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
-    return text
+
+
+def write_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
+              item: dict[str, t.Any] | None, folder: Path) -> tuple[str, str, int]:
+    """Render one output into the package folder: its manifest entry. Text is written as it
+    is rendered; converted outputs (PDF, XLSX) need the whole text first."""
+    path = package.check_relative(spec.paths(item))
+    if spec.convert == "text":
+        return package.put_chunks(folder, path, _utf8_blocks(render_chunks(env, spec, context, item)))
+    return package.put(folder, path, _convert(spec, render_one(env, spec, context, item), path, context))
+
+
+def _utf8_blocks(pieces: t.Iterable[str], size: int = 1 << 16) -> t.Iterator[bytes]:
+    """Template pieces (often a few bytes each) gathered into ~64 KiB UTF-8 blocks."""
+    block: list[str] = []
+    held = 0
+    for piece in pieces:
+        block.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(block).encode("utf-8")
+            block, held = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")
 
 
 def _template_diag(code: str, message: str, filename: str | None, lineno: int | None) -> Diagnostic:

@@ -198,14 +198,14 @@ def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_p
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from exgen import render
 
-    real = render.render_job
+    real = render.write_job
 
-    def dies(env, spec, context, item):  # type: ignore[no-untyped-def]
+    def dies(env, spec, context, item, folder):  # type: ignore[no-untyped-def]
         if spec.output == "comms/comms-plan.html":
             os._exit(9)  # a worker killed mid-render (out of memory, a crash in a C library)
-        return real(env, spec, context, item)
+        return real(env, spec, context, item, folder)
 
-    monkeypatch.setattr(render, "render_job", dies)
+    monkeypatch.setattr(render, "write_job", dies)
     result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[no_pdf], jobs=2)
     assert result.written is None
     assert [d.code for d in result.checked.diagnostics if d.is_error] == ["render-worker"]
@@ -269,3 +269,17 @@ def test_the_template_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -
     assert render._bytecode_cache() is not None
     monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
     assert render._bytecode_cache() is None
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_printing_without_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    from exgen import render
+
+    monkeypatch.setattr(render, "MAX_OUTPUT_BYTES", 50_000)  # 64 MiB in real life
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "msel.csv.j2").write_text("{% for i in range(100000) %}row {{ i }}\n{% endfor %}", "utf-8")
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)], only=["msel"], jobs=jobs)
+    assert result.written is None
+    assert [d.code for d in result.checked.diagnostics if d.is_error] == ["template-output-too-large"]
+    assert list(tmp_path.iterdir()) == [mine]
