@@ -318,7 +318,7 @@ def _bench(args: argparse.Namespace, sizes: list[int], tmp: Path, env: dict[str,
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak RSS is the largest process of each run (os.wait4); this runner's own peak, {own:.0f} MB, is the")
     print("floor below which a figure would not be the child's. 'all procs' is the peak summed PSS of the")
-    print("command and its worker processes (sampled every 50 ms); the memory target takes the larger of the two.")
+    print("command and its worker processes (sampled every 50 ms), judged against the same 300 MB.")
     print(f"Load average at end {load_end[0]:.2f} / {load_end[1]:.2f} / {load_end[2]:.2f} on {os.cpu_count()} "
           f"cores; whole benchmark {time.monotonic() - started:.0f} s.")
     for n in sizes:
@@ -388,10 +388,13 @@ def _targets(results: dict[tuple[str, int], Runs], sizes: list[int], big: int, p
     for what in ("validate", "build"):
         if (what, big) in results:
             r = results[(what, big)]
-            # The larger of the biggest process and the whole tree: workers must not hide memory.
-            mb = max(r.peak, r.tree_peak) if not math.isnan(r.tree_peak) else r.peak
-            rows.append((f"{what}: peak memory ≤ {TARGET_RSS_MB:g} MB ({big}; all processes)", f"{mb:.0f} MB",
-                         verdict(mb, TARGET_RSS_MB) if ok(what, big) else f"n/a ({what} failed)"))
+            rows.append((f"{what}: peak RSS ≤ {TARGET_RSS_MB:g} MB ({big}; largest process)", f"{r.peak:.0f} MB",
+                         verdict(r.peak, TARGET_RSS_MB) if ok(what, big) else f"n/a ({what} failed)"))
+            # Workers must not hide memory: the whole process tree, against the same figure.
+            if not math.isnan(r.tree_peak):
+                rows.append((f"{what}: all its processes together ≤ {TARGET_RSS_MB:g} MB ({big})",
+                             f"{r.tree_peak:.0f} MB",
+                             verdict(r.tree_peak, TARGET_RSS_MB) if ok(what, big) else f"n/a ({what} failed)"))
     print(f"{'target':<60}{'measured':>14}  verdict")
     print("-" * 84)
     for label, measured, mark in rows:
