@@ -367,8 +367,10 @@ def _targets(results: dict[tuple[str, int], Runs], sizes: list[int], big: int, p
     for n in sizes:
         v, b = results[("validate", n)], results[("baseline", n)]
         x = v.median / b.median
-        rows.append((f"validate ≤ {TARGET_VALIDATE_RATIO}× check-jsonschema ({n})", fmt_ratio(x),
-                     verdict(x, TARGET_VALIDATE_RATIO)))
+        # The issue sets its targets for the 10,000-inject definition; smaller sizes are shown for
+        # the trend (at 100 injects both tools are mostly interpreter start-up).
+        mark = verdict(x, TARGET_VALIDATE_RATIO) if n == big else f"info ({verdict(x, TARGET_VALIDATE_RATIO)})"
+        rows.append((f"validate ≤ {TARGET_VALIDATE_RATIO}× check-jsonschema ({n})", fmt_ratio(x), mark))
     def ok(what: str, n: int) -> bool:
         return (what, n) in results and not any(results[(what, n)].codes)
 
