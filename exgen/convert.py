@@ -433,21 +433,19 @@ CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
 }
 
 
-def convert_file(kind: str, source: str, dest: str, startex: str) -> tuple[str, int]:
-    """Convert the rendered text in file ``source`` and write the result to ``dest``: its
-    sha256 and size. The converters read nothing from the render context but STARTEX, so
+def convert_file(kind: str, source: str, folder: str, rel: str, startex: str) -> tuple[str, str, int]:
+    """Convert the rendered text in file ``source`` into package file ``rel`` under ``folder``:
+    its manifest entry. The converters read nothing from the render context but STARTEX, so
     that is all it is given."""
     from pathlib import Path
 
-    text = Path(source).read_text("utf-8")
-    data = CONVERTERS[kind](text, {"exercise": {"startex": startex}})
-    target = Path(dest)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    return hashlib.sha256(data).hexdigest(), len(data)
+    from exgen import package
+
+    data = CONVERTERS[kind](Path(source).read_text("utf-8"), {"exercise": {"startex": startex}})
+    return package.put(Path(folder), rel, data)
 
 
-def convert_in_fresh_process(kind: str, source: str, dest: str, startex: str) -> tuple[str, int]:
+def convert_in_fresh_process(kind: str, source: str, folder: str, rel: str, startex: str) -> tuple[str, str, int]:
     """:func:`convert_file` in a new Python process (``python -m exgen.convert``).
 
     The PDF engine needs the most memory of a build; a new interpreter holds only the
@@ -463,11 +461,11 @@ def convert_in_fresh_process(kind: str, source: str, dest: str, startex: str) ->
     # The child imports this very copy of exgen, wherever it was imported from.
     here = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)}
-    done = subprocess.run([sys.executable, "-m", "exgen.convert", kind, source, dest, startex],
+    done = subprocess.run([sys.executable, "-m", "exgen.convert", kind, source, folder, rel, startex],
                           capture_output=True, text=True, check=False, env=env)
     if done.returncode == 0:
         digest, size = done.stdout.split()
-        return digest, int(size)
+        return rel, digest, int(size)
     message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
     if done.returncode == _CONVERT_FAILED:
         raise ConvertError(message)
@@ -480,10 +478,12 @@ _CONVERT_FAILED = 3
 def _main(argv: list[str]) -> int:
     import sys
 
-    kind, source, dest, startex = argv
+    from exgen import package
+
+    kind, source, folder, rel, startex = argv
     try:
-        digest, size = convert_file(kind, source, dest, startex)
-    except ConvertError as exc:
+        _, digest, size = convert_file(kind, source, folder, rel, startex)
+    except (ConvertError, package.PackageError) as exc:
         print(str(exc).replace("\n", " "), file=sys.stderr)
         return _CONVERT_FAILED
     print(digest, size)

@@ -93,11 +93,6 @@ class Writer:
         if not self.committed:
             self.abort()
 
-    def add(self, rel: str, data: bytes) -> None:
-        """Write one package file (``rel`` is package-relative, ``/``-separated)."""
-        self.record(rel, hashlib.sha256(data).hexdigest(), len(data))
-        self._io(lambda: self._put(rel, data))
-
     def record(self, rel: str, sha256: str, size: int) -> None:
         """Account for a file another process has already written into :attr:`tmp`."""
         check_relative(rel)
@@ -106,9 +101,6 @@ class Writer:
         if rel in self.entries:
             raise PackageError(f"two outputs write '{rel}'; give them different output paths")
         self.entries[rel] = (sha256, size)
-
-    def _put(self, rel: str, data: bytes) -> None:
-        put(self.tmp, rel, data)
 
     def _io(self, action: t.Callable[[], None]) -> None:
         try:
@@ -131,41 +123,37 @@ class Writer:
 
 
 def put(folder: Path, rel: str, data: bytes) -> tuple[str, str, int]:
-    """Write one file under ``folder`` (a package being built); its manifest entry.
+    """Write one file under ``folder`` (a package being built); its manifest entry."""
+    return put_chunks(folder, rel, (data,))
+
+
+def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, str, int]:
+    """Write one file under ``folder`` as its pieces come, hashing them on the way; its
+    manifest entry ``(rel, sha256, size)``. A failed write is a PackageError.
 
     Safe to call from several processes at once: each file has one writer, and folders are
     created with ``exist_ok``.
     """
     dest = folder.joinpath(*check_relative(rel).split("/"))
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(data)
-    return rel, hashlib.sha256(data).hexdigest(), len(data)
-
-
-def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, str, int]:
-    """:func:`put` for a file produced piece by piece: written and hashed as the pieces come."""
-    dest = folder.joinpath(*check_relative(rel).split("/"))
-    dest.parent.mkdir(parents=True, exist_ok=True)
     digest, size = hashlib.sha256(), 0
-    with dest.open("wb") as out:
-        for chunk in chunks:
-            out.write(chunk)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        out = dest.open("wb")
+    except OSError as exc:
+        raise _write_error(rel, exc) from None
+    with out:
+        for chunk in chunks:  # rendering errors from the producer pass through unchanged
+            try:
+                out.write(chunk)
+            except OSError as exc:
+                raise _write_error(rel, exc) from None
             digest.update(chunk)
             size += len(chunk)
     return rel, digest.hexdigest(), size
 
 
-def write(files: dict[str, bytes], target: Path, info: dict[str, t.Any], *, force: bool = False,
-          before_rename: t.Callable[[Path], None] | None = None) -> Written:
-    """Write ``files`` and their manifest as the package at ``target``, atomically."""
-    for path in files:
-        check_relative(path)
-        if path == MANIFEST:
-            raise PackageError(f"a template may not write {MANIFEST}; exgen writes it")
-    with Writer(target, force=force) as out:
-        for rel, data in sorted(files.items()):
-            out.add(rel, data)
-        return out.commit(info, before_rename)
+def _write_error(rel: str, exc: OSError) -> PackageError:
+    return PackageError(f"cannot write '{rel}' into the package: {exc.strerror or exc}")
 
 
 def _check_target(target: Path, force: bool) -> None:

@@ -239,13 +239,6 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
     return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
 
 
-def render_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
-               item: dict[str, t.Any] | None) -> tuple[str, bytes]:
-    """One rendering: its package path and bytes (converted when the output asks for it)."""
-    path = spec.paths(item)
-    return path, _convert(spec, render_one(env, spec, context, item), path, context)
-
-
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (compiling all of them costs ~1.5 s per process).
 
@@ -277,21 +270,6 @@ def precompile(env: jinja2.Environment) -> None:
             env.get_template(name)
         except jinja2.TemplateError:
             pass
-
-
-def render_all(templates: TemplateSet, context: dict[str, t.Any],
-               progress: t.Callable[[int], None] | None = None) -> dict[str, bytes]:
-    """Every declared output rendered in memory: ``{package path: bytes}`` (small packages, tests)."""
-    env = environment(templates.user_dirs)
-    context = with_documents(templates, context)
-    files: dict[str, bytes] = {}
-    for task in plan(templates, context):
-        for spec, item in task:
-            path, data = render_job(env, spec, context, item)
-            files[path] = data
-            if progress:
-                progress(1)
-    return files
 
 
 def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: package.Writer, *,
@@ -351,9 +329,6 @@ def _render_task(index: int) -> tuple[list[tuple[str, str, int]], list[Pending],
         return done, pending, exc.diagnostic
     except package.PackageError as exc:
         return done, pending, error("package", str(exc), Location(spec.output))
-    except OSError as exc:
-        return done, pending, error("package", f"cannot write the package: {exc.strerror or exc}",
-                                    Location(spec.output))
     return done, pending, None
 
 
@@ -391,18 +366,16 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
                         # A thread per conversion waits on a new Python process that converts.
                         converter = ThreadPoolExecutor(max_workers=len(ISOLATED))
                     for spec, path, source in pending:
-                        dest = writer.tmp.joinpath(*path.split("/"))
                         running[converter.submit(convert.convert_in_fresh_process, spec.convert, source,
-                                                 str(dest), startex)] = (spec, path)
+                                                 str(writer.tmp), path, startex)] = (spec, path)
                     if progress:
                         progress(len(tasks[what]) - len(pending))
                 else:  # a conversion
                     spec, path = what
                     try:
-                        digest, size = future.result()
+                        writer.record(*future.result())
                     except convert.ConvertError as exc:
                         raise RenderError(error("convert-failed", f"{path}: {exc}", Location(spec.template))) from None
-                    writer.record(path, digest, size)
                     if progress:
                         progress(1)
     except BrokenProcessPool:

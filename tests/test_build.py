@@ -162,8 +162,10 @@ def test_failure_mid_build_leaves_previous_package_intact(tmp_path: Path, no_pdf
     def crash(_: Path) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        package.write(files, target, {"seed": 2}, before_rename=crash)
+    with pytest.raises(KeyboardInterrupt), package.Writer(target) as out:
+        for rel, data in files.items():
+            out.record(*package.put(out.tmp, rel, data))
+        out.commit({"seed": 2}, before_rename=crash)
     assert tree(target) == before
     assert [p.name for p in tmp_path.iterdir()] == ["pkg"]  # no temporary directory left behind
 
@@ -283,3 +285,24 @@ def test_a_template_printing_without_end_is_stopped(tmp_path: Path, monkeypatch:
     assert result.written is None
     assert [d.code for d in result.checked.diagnostics if d.is_error] == ["template-output-too-large"]
     assert list(tmp_path.iterdir()) == [mine]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_full_disk_is_a_located_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        jobs: int) -> None:
+    import errno
+
+    real_open = Path.open
+
+    def full(self: Path, *args: object, **kw: object):  # type: ignore[no-untyped-def]
+        if self.name == "msel.csv":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(self, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", full)
+    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), only=["msel", "index"], jobs=jobs)
+    assert result.written is None
+    errors = [d for d in result.checked.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["package"] and "msel/msel.csv" in errors[0].message
+    assert "No space left on device" in errors[0].message
+    assert list(tmp_path.iterdir()) == []
