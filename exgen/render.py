@@ -8,6 +8,7 @@ one per override directory), never in Python.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -226,15 +227,20 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
     """Every rendering, grouped into tasks for worker processes, the slowest kinds first.
 
     Conversions (the PDF book, the XLSX workbook) cost the most, so they start first and the
-    many small renderings fill the other workers around them.
+    many small renderings fill the other workers around them. Output lines that render the
+    same template for the same items (the book as HTML and as PDF) share a task, the
+    converted one first, so the template is rendered once for both (a template sees the
+    context and its item, never which output line it renders for).
     """
-    tasks: list[list[Job]] = []
+    groups: dict[tuple[str, str], list[OutputSpec]] = {}
     for spec in templates.outputs:
-        if spec.per == "package":
-            tasks.append([(spec, None)])
-            continue
-        items = context[PER_KINDS[spec.per] or ""]
-        tasks += [[(spec, item) for item in items[i:i + CHUNK]] for i in range(0, len(items), CHUNK)]
+        groups.setdefault((spec.template, spec.per), []).append(spec)
+    tasks: list[list[Job]] = []
+    for (_, per), specs in groups.items():
+        specs.sort(key=lambda s: s.convert == "text")  # stable: conversions first, else declared order
+        items: list[t.Any] = [None] if per == "package" else context[PER_KINDS[per] or ""]
+        tasks += [[(spec, item) for item in items[i:i + CHUNK] for spec in specs]
+                  for i in range(0, len(items), CHUNK)]
     order = {"pdf": 0, "xlsx": 1}
     return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
 
@@ -278,78 +284,120 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
 
     Nothing is held in memory beyond the file being rendered. With ``jobs`` > 1 (and a
     platform that can fork), tasks run in that many worker processes that inherit the
-    context; file contents never depend on which process rendered them.
+    context; file contents never depend on which process rendered them. Conversions (PDF,
+    XLSX) always run in a new Python process each, see :data:`Pending`.
     """
     context = with_documents(templates, context)
     tasks = plan(templates, context)
-    if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        _render_forked(templates, context, tasks, writer, min(jobs, len(tasks)), progress)
-        return
-    env = environment(templates.user_dirs)
-    for task in tasks:
-        for spec, item in task:
-            writer.record(*write_job(env, spec, context, item, writer.tmp))
-        if progress:
-            progress(len(task))
+    with _scratch_folder() as scratch:
+        if jobs > 1 and len(tasks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _render_forked(templates, context, tasks, writer, scratch, min(jobs, len(tasks)), progress)
+            return
+        env = environment(templates.user_dirs)
+        for index, task in enumerate(tasks):
+            done, pending = render_task(env, context, task, writer.tmp, scratch, index)
+            for entry in done:
+                writer.record(*entry)
+            if progress:
+                progress(len(task) - len(pending))
+            for conversion in pending:
+                writer.record(*_convert(conversion, writer.tmp, context))
+                if progress:
+                    progress(1)
 
 
-#: Conversions that, when rendering in parallel, run in a new Python process each: the PDF
-#: engine and the workbook writer need the most memory, and a new process does not carry a
-#: copy of the render context (~170 MB at 10,000 injects) underneath theirs.
-ISOLATED = frozenset({"pdf", "xlsx"})
+#: A rendering whose conversion (PDF, XLSX) is left to a converter process: (output line,
+#: package path, file holding the rendered text). The PDF engine needs the most memory of a
+#: build; a new interpreter holds only the converter, not a copy of the render context
+#: (~170 MB at 10,000 injects) underneath it.
+Pending = tuple[OutputSpec, str, str]
+
+
+def render_task(env: jinja2.Environment, context: dict[str, t.Any], task: list[Job], folder: Path,
+                scratch: Path, index: int) -> tuple[list[tuple[str, str, int]], list[Pending]]:
+    """Render one task: text outputs into the package ``folder``, the text of conversions into
+    ``scratch``. Returns the manifest entries written and the conversions left to do.
+
+    A text output whose template and item a conversion of the same task already rendered
+    is that text, copied (see :func:`plan`). Failures are RenderErrors.
+    """
+    done: list[tuple[str, str, int]] = []
+    pending: list[Pending] = []
+    rendered: dict[tuple[str, int], Path] = {}  # (template, id(item)) → its text in scratch
+    for n, (spec, item) in enumerate(task):
+        try:
+            key = (spec.template, id(item))
+            if spec.convert != "text":
+                path = package.check_relative(spec.paths(item))
+                source = scratch / f"{index}-{n}.txt"
+                package.put_chunks(scratch, source.name, _utf8_blocks(render_chunks(env, spec, context, item)))
+                rendered[key] = source
+                pending.append((spec, path, str(source)))
+            elif key in rendered:
+                done.append(package.put_chunks(folder, package.check_relative(spec.paths(item)),
+                                               _file_blocks(rendered[key])))
+            else:
+                done.append(write_job(env, spec, context, item, folder))
+        except package.PackageError as exc:
+            raise RenderError(error("package", str(exc), Location(spec.output))) from None
+    return done, pending
+
+
+def _convert(conversion: Pending, folder: Path, context: dict[str, t.Any]) -> tuple[str, str, int]:
+    """Run one conversion in a converter process: its manifest entry."""
+    from exgen import convert
+
+    spec, path, source = conversion
+    startex = str(context.get("exercise", {}).get("startex", ""))
+    try:
+        return convert.convert_in_fresh_process(spec.convert, source, str(folder), path, startex)
+    except convert.ConvertError as exc:
+        raise RenderError(error("convert-failed", f"{path}: {exc}", Location(spec.template))) from None
+
+
+@contextlib.contextmanager
+def _scratch_folder() -> t.Iterator[Path]:
+    """A private temporary folder for rendered text awaiting conversion, removed afterwards."""
+    import shutil
+    import tempfile
+
+    scratch = Path(tempfile.mkdtemp(prefix="exgen-render-"))
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
 
 #: What forked workers inherit: (templates, context, tasks, package folder, scratch folder).
 _FORKED: tuple[TemplateSet, dict[str, t.Any], list[list[Job]], Path, Path] | None = None
 
-#: A rendering whose conversion is left to the converter process: (output line, package path, text file).
-Pending = tuple[OutputSpec, str, str]
-
 
 def _render_task(index: int) -> tuple[list[tuple[str, str, int]], list[Pending], Diagnostic | None]:
-    """Worker side: render task ``index`` into the package folder.
-
-    Returns the manifest entries written, the renderings whose conversion is left to the
-    converter process, and the failure (None when all went well).
-    """
+    """Worker side of :func:`render_task` for task ``index``: a failure is returned (the
+    diagnostic), not raised, with what was written before it."""
     assert _FORKED is not None
     templates, context, tasks, folder, scratch = _FORKED
-    env = environment(templates.user_dirs)
-    done: list[tuple[str, str, int]] = []
-    pending: list[Pending] = []
     try:
-        for n, (spec, item) in enumerate(tasks[index]):
-            if spec.convert in ISOLATED:
-                path = package.check_relative(spec.paths(item))
-                source = scratch / f"{index}-{n}.txt"
-                package.put_chunks(scratch, source.name, _utf8_blocks(render_chunks(env, spec, context, item)))
-                pending.append((spec, path, str(source)))
-            else:
-                done.append(write_job(env, spec, context, item, folder))
+        done, pending = render_task(environment(templates.user_dirs), context, tasks[index], folder, scratch, index)
     except RenderError as exc:
-        return done, pending, exc.diagnostic
-    except package.PackageError as exc:
-        return done, pending, error("package", str(exc), Location(spec.output))
+        return [], [], exc.diagnostic
     return done, pending, None
 
 
 def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list[list[Job]],
-                   writer: package.Writer, workers: int, progress: t.Callable[[int], None] | None) -> None:
+                   writer: package.Writer, scratch: Path, workers: int,
+                   progress: t.Callable[[int], None] | None) -> None:
     import gc
-    import shutil
-    import tempfile
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    from exgen import convert
-
     global _FORKED
     precompile(environment(templates.user_dirs))  # compiled once here, inherited by every worker
-    scratch = Path(tempfile.mkdtemp(prefix="exgen-render-"))
     _FORKED = (templates, context, tasks, writer.tmp, scratch)
     gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
-    converter: ThreadPoolExecutor | None = None
-    startex = str(context.get("exercise", {}).get("startex", ""))
+    # A thread per conversion waits on its converter process, while workers go on rendering.
+    converter = ThreadPoolExecutor(max_workers=2)
     try:
         running: dict[Future[t.Any], t.Any] = {pool.submit(_render_task, i): i for i in range(len(tasks))}
         while running:
@@ -362,20 +410,12 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
                         raise RenderError(failed)
                     for entry in done:
                         writer.record(*entry)
-                    if pending and converter is None:
-                        # A thread per conversion waits on a new Python process that converts.
-                        converter = ThreadPoolExecutor(max_workers=len(ISOLATED))
-                    for spec, path, source in pending:
-                        running[converter.submit(convert.convert_in_fresh_process, spec.convert, source,
-                                                 str(writer.tmp), path, startex)] = (spec, path)
+                    for conversion in pending:
+                        running[converter.submit(_convert, conversion, writer.tmp, context)] = conversion
                     if progress:
                         progress(len(tasks[what]) - len(pending))
                 else:  # a conversion
-                    spec, path = what
-                    try:
-                        writer.record(*future.result())
-                    except convert.ConvertError as exc:
-                        raise RenderError(error("convert-failed", f"{path}: {exc}", Location(spec.template))) from None
+                    writer.record(*future.result())
                     if progress:
                         progress(1)
     except BrokenProcessPool:
@@ -383,11 +423,9 @@ def _render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: lis
                                 "try again with --jobs 1", Location(writer.target.name))) from None
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-        if converter is not None:
-            converter.shutdown(wait=True, cancel_futures=True)
+        converter.shutdown(wait=True, cancel_futures=True)
         _FORKED = None
         gc.unfreeze()
-        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
@@ -435,12 +473,15 @@ def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, 
 
 def write_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
               item: dict[str, t.Any] | None, folder: Path) -> tuple[str, str, int]:
-    """Render one output into the package folder: its manifest entry. Text is written as it
-    is rendered; converted outputs (PDF, XLSX) need the whole text first."""
+    """Render one text output into the package folder as it is rendered: its manifest entry."""
     path = package.check_relative(spec.paths(item))
-    if spec.convert == "text":
-        return package.put_chunks(folder, path, _utf8_blocks(render_chunks(env, spec, context, item)))
-    return package.put(folder, path, _convert(spec, render_one(env, spec, context, item), path, context))
+    return package.put_chunks(folder, path, _utf8_blocks(render_chunks(env, spec, context, item)))
+
+
+def _file_blocks(path: Path, size: int = 1 << 16) -> t.Iterator[bytes]:
+    with path.open("rb") as source:
+        while block := source.read(size):
+            yield block
 
 
 def _utf8_blocks(pieces: t.Iterable[str], size: int = 1 << 16) -> t.Iterator[bytes]:
@@ -481,15 +522,3 @@ def _display(filename: str | None) -> str:
         return os.path.relpath(filename)
     except ValueError:
         return filename
-
-
-def _convert(spec: OutputSpec, text: str, path: str, context: dict[str, t.Any]) -> bytes:
-    """Bytes of one output: text as UTF-8, or converted (pdf, xlsx) by a converter."""
-    if spec.convert == "text":
-        return text.encode("utf-8")
-    from exgen import convert
-
-    try:
-        return convert.CONVERTERS[spec.convert](text, context)
-    except convert.ConvertError as exc:
-        raise RenderError(error("convert-failed", f"{path}: {exc}", Location(spec.template))) from None

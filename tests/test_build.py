@@ -196,6 +196,41 @@ def test_parallel_and_serial_rendering_give_the_same_package(tmp_path: Path, no_
     assert {f["path"]: f["sha256"] for f in manifest["files"]} == on_disk
 
 
+def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two output lines with one template (the book as HTML and as PDF) share one rendering,
+    and the conversion runs in a converter process even with --jobs 1."""
+    from exgen import convert, render
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "sheet.html.j2").write_text("<!doctype html><title>Sheet</title><h1>{{ exercise.id }} sheet</h1>\n", "utf-8")
+    (mine / "outputs.yaml").write_text(
+        "outputs:\n"
+        "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.html}\n"
+        "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.pdf, convert: pdf}\n", "utf-8")
+    rendered: list[str] = []
+    converted: list[str] = []
+    real_render, real_convert = render.render_chunks, convert.convert_in_fresh_process
+
+    def counting_render(env, spec, context, item):  # type: ignore[no-untyped-def]
+        rendered.append(spec.output)
+        return real_render(env, spec, context, item)
+
+    def counting_convert(kind, source, folder, rel, startex):  # type: ignore[no-untyped-def]
+        converted.append(rel)
+        return real_convert(kind, source, folder, rel, startex)
+
+    monkeypatch.setattr(render, "render_chunks", counting_render)
+    monkeypatch.setattr(convert, "convert_in_fresh_process", counting_convert)
+    build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)], only=["sheet"], jobs=1)
+    assert rendered == ["sheet/sheet.pdf"] and converted == ["sheet/sheet.pdf"]
+    html = (tmp_path / "pkg" / "sheet" / "sheet.html").read_text("utf-8")
+    assert html == "<!doctype html><title>Sheet</title><h1>ADRIATIC-SHIELD-27 sheet</h1>\n"
+    assert (tmp_path / "pkg" / "sheet" / "sheet.pdf").read_bytes().startswith(b"%PDF-")
+    manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text("utf-8"))
+    assert sorted(f["path"] for f in manifest["files"]) == ["sheet/sheet.html", "sheet/sheet.pdf"]
+
+
 def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_pdf: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from exgen import render
