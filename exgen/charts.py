@@ -10,6 +10,7 @@ units, injects, segments and windows, and the output is capped (lanes, bars, mar
 from __future__ import annotations
 
 import datetime as dt
+import math
 import typing as t
 from collections import defaultdict
 
@@ -32,6 +33,9 @@ LANE_H = 30
 MARKER_GAP = 11.0
 
 MAX_BARS = 40
+#: Tallest chart (in chart units, 920 wide) that fits one printed A4 page of the exercise book
+#: under its heading: 180 mm of text width makes 1,150 units about 225 mm.
+PAGE_H = 1150
 BAR_H = 22
 BAR_PITCH = 50
 MIN_SEGMENT_W = 2.0
@@ -51,12 +55,23 @@ LEGEND_ROW_H = 20
 
 def chart_data(exercise: Data, units: list[Data], injects: list[Data], pace: list[Data],
                constraints: list[Data]) -> Data:
-    """Layout data for every chart: ``{"timeline": ..., "comms": ..., "orbat": ...}``."""
+    """Layout data for every chart: ``{"timeline": ..., "comms": ..., "comms_page": ..., "orbat": ...}``.
+
+    ``comms_page`` is the comms chart cut to the bars that fit one printed page (the exercise
+    book's); it is ``comms`` itself when that fits already.
+    """
     axis = time_axis(exercise)
     order = preorder(units)
+    full = comms(axis, units, pace, constraints)
+    page = full
+    if full["height"] > PAGE_H and full["bars"]:
+        # Height grows by BAR_PITCH per bar (plus a line for the "not shown" note once bars are cut).
+        over = full["height"] - PAGE_H + (0 if full["hidden"] else 18)
+        page = comms(axis, units, pace, constraints, max(1, len(full["bars"]) - math.ceil(over / BAR_PITCH)))
     return {
         "timeline": timeline(axis, units, order, injects, constraints),
-        "comms": comms(axis, units, pace, constraints),
+        "comms": full,
+        "comms_page": page,
         "orbat": orbat(units, order),
     }
 
@@ -306,16 +321,17 @@ def _windows(axis: Axis, constraints: list[Data]) -> tuple[list[Data], int]:
 
 # ---------------------------------------------------------------- comms availability
 
-def comms(axis: Axis, units: list[Data], pace: list[Data], constraints: list[Data]) -> Data:
-    """One bar per PACE pair (capped at the most degraded ones), its segments and their causes."""
+def comms(axis: Axis, units: list[Data], pace: list[Data], constraints: list[Data],
+          max_bars: int = MAX_BARS) -> Data:
+    """One bar per PACE pair (capped at the ``max_bars`` most degraded), its segments and their causes."""
     by_id = {u["id"]: u for u in units}
     scored = []
     for i, plan in enumerate(pace):
         bad = sum((s["end"] - s["time"]) * (1 if s["level"] else 3)
                   for s in plan.get("timeline") or [] if s["level"] != "primary")
         scored.append((bad, i, plan))
-    if len(scored) > MAX_BARS:
-        keep = sorted(scored, key=lambda s: (-s[0], s[1]))[:MAX_BARS]
+    if len(scored) > max_bars:
+        keep = sorted(scored, key=lambda s: (-s[0], s[1]))[:max_bars]
         keep.sort(key=lambda s: s[1])
     else:
         keep = scored

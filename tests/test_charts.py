@@ -261,3 +261,26 @@ def test_an_empty_exercise_still_draws() -> None:
     ctx = {"exercise": exercise, "charts": charts.chart_data(exercise, [], [], [], [])}
     for name in CHARTS:
         ET.fromstring(draw(ctx, name))
+
+
+def test_the_books_comms_chart_fits_one_printed_page() -> None:
+    ctx = big_context()
+    data = charts.chart_data(ctx["exercise"], ctx["units"], ctx["injects"], ctx["pace"], ctx["constraints"])
+    full, page = data["comms"], data["comms_page"]
+    assert full["height"] > charts.PAGE_H >= page["height"]
+    # One bar more would not fit: the page holds as many of the most degraded plans as it can.
+    assert page["height"] + charts.BAR_PITCH > charts.PAGE_H
+    assert page["hidden"] == len(ctx["pace"]) - len(page["bars"])
+    kept = {b["id"] for b in page["bars"]}
+    assert kept < {b["id"] for b in full["bars"]}
+    # The bars kept are the most degraded of the full chart, in the same (plan) order.
+    assert [b["id"] for b in full["bars"] if b["id"] in kept] == [b["id"] for b in page["bars"]]
+    ctx["charts"] = data
+    book = draw({**ctx, "chart_fit_page": True}, "comms")
+    assert f'viewBox="0 0 {charts.WIDTH} {page["height"]}"' in book
+    assert f"{page['hidden']} more PACE plans, the least degraded, are not shown" in book
+
+
+def test_a_small_exercise_prints_the_whole_comms_chart(flagship: dict[str, t.Any]) -> None:
+    assert flagship["charts"]["comms"]["height"] <= charts.PAGE_H
+    assert flagship["charts"]["comms_page"] is flagship["charts"]["comms"]
