@@ -30,10 +30,15 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
     exercise, units = b.exercise(), b.units()
     nets = [b.net(n) for n in model.nets]
     pace, constraints = [b.pace(p) for p in model.pace], [b.constraint(c) for c in model.constraints]
+    objectives = [b.objective(o) for o in model.objectives]
+    by_day: dict[int, list[Data]] = {}
+    for inject in injects:
+        by_day.setdefault(inject["day"], []).append(inject)
     return {
         "exgen": {"version": __version__, "format_version": FORMAT_VERSION, "seed": enrichment.seed},
         "exercise": exercise,
-        "objectives": [b.objective(o) for o in model.objectives],
+        "objectives": objectives,
+        "objectives_by_id": {o["id"]: o for o in objectives},
         "systems": [b.system(s) for s in model.systems],
         "units": units,
         "units_by_id": {u["id"]: u for u in units},
@@ -48,7 +53,8 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "evaluators": [b.evaluator(e) for e in model.evaluators],
         "injects": injects,
         "injects_by_id": {i["id"]: i for i in injects},
-        "days": b.days(injects),
+        "injects_by_day": by_day,
+        "days": b.days(by_day),
         "threat_kinds": sorted({i["threat"]["kind"] for i in injects if i["threat"]}),
         "findings": [_finding(d) for d in diagnostics],
         "catalogues": _attributions(),
@@ -148,7 +154,7 @@ class _ContextBuilder:
             "working_language": i.working_language, "organiser": i.organiser, "director": i.director,
         }
 
-    def days(self, injects: list[Data]) -> list[Data]:
+    def days(self, by_day: dict[int, list[Data]]) -> list[Data]:
         last = self.t(max(self.m.info.duration - 1, 0))["day"]
         date0 = self.m.info.startex.date()
         import datetime as dt
@@ -156,7 +162,7 @@ class _ContextBuilder:
         out = []
         for day in range(0, last + 1):
             out.append({"day": day, "label": f"D+{day}", "date": (date0 + dt.timedelta(days=day)).isoformat(),
-                        "injects": [i["id"] for i in injects if i["day"] == day]})
+                        "injects": [i["id"] for i in by_day.get(day, [])]})
         return out
 
     def objective(self, o: t.Any) -> Data:

@@ -282,3 +282,21 @@ def test_index_links_resolve_inside_the_package(package: Path) -> None:
     for sub in ("injects", "role-players", "evaluation"):
         for f in (package / sub).glob("*.html"):
             assert f"{sub}/{f.name}" in linked, f"index does not link {sub}/{f.name}"
+
+
+def test_context_lookups_group_every_inject_by_its_day(ctx: dict[str, t.Any]) -> None:
+    by_day = ctx["injects_by_day"]
+    assert [i["id"] for day in sorted(by_day) for i in by_day[day]] == [i["id"] for i in ctx["injects"]]
+    assert all(i["day"] == day for day, items in by_day.items() for i in items)
+    assert [d["day"] for d in ctx["days"]] == list(range(len(ctx["days"])))  # days[n] is day n
+    assert all(d["injects"] == [i["id"] for i in by_day.get(d["day"], [])] for d in ctx["days"])
+    assert ctx["objectives_by_id"] == {o["id"]: o for o in ctx["objectives"]}
+
+
+def test_every_card_names_its_day_and_its_objectives(package: Path, ctx: dict[str, t.Any]) -> None:
+    for inject in ctx["injects"]:
+        text = norm(page(package, f"injects/{inject['id']}.html").text())
+        day = ctx["days"][inject["day"]]
+        assert f"Date {day['label']} · {day['date']}" in text, inject["id"]
+        for oid in inject["objectives"]:
+            assert f"{oid} {ctx['objectives_by_id'][oid]['title']}" in text, (inject["id"], oid)
