@@ -341,3 +341,40 @@ def test_a_full_disk_is_a_located_error_not_a_traceback(tmp_path: Path, monkeypa
     assert [d.code for d in errors] == ["package"] and "msel/msel.csv" in errors[0].message
     assert "No space left on device" in errors[0].message
     assert list(tmp_path.iterdir()) == []
+
+
+def _niceness_after(index: int) -> tuple[int, int]:
+    from exgen import render
+
+    before = os.nice(0)
+    render._render_task(index)
+    return before, os.nice(0)
+
+
+def test_workers_yield_the_cpu_to_converters_only_after_rendering_their_sources(tmp_path: Path) -> None:
+    """A worker renders the text a converter waits for at full priority, then lowers its own."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from exgen import render
+
+    (tmp_path / "t.html.j2").write_text("<p>{{ exercise.id }}</p>", "utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "scratch").mkdir()
+    templates = render.TemplateSet((tmp_path,))
+    pdf = render.OutputSpec(template="t.html.j2", output="t.pdf", convert="pdf")
+    html = render.OutputSpec(template="t.html.j2", output="t.html")
+    tasks = [[(pdf, None)], [(html, None)]]
+    render._FORKED = (templates, {"exercise": {"id": "EX-1"}}, tasks, tmp_path / "out", tmp_path / "scratch")
+    try:
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
+            source = pool.submit(_niceness_after, 0).result()
+            text = pool.submit(_niceness_after, 1).result()
+            again = pool.submit(_niceness_after, 1).result()
+    finally:
+        render._FORKED = None
+    start = source[0]
+    assert source == (start, start)  # the conversion's source: full priority
+    assert text == (start, min(start + render.WORKER_NICE, 19))  # then nice, once
+    assert again == (text[1], text[1])
+    assert (tmp_path / "out" / "t.html").read_text("utf-8") == "<p>EX-1</p>"
