@@ -103,11 +103,11 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         found.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
-            try:
+        try:  # a process may exit while it is being listed
+            for task in Path(f"/proc/{p}/task").glob("*/children"):
                 todo += [int(c) for c in task.read_text().split()]
-            except OSError:
-                pass
+        except OSError:
+            pass
     return found
 
 
