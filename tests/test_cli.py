@@ -140,7 +140,7 @@ def test_templates_list_and_eject(tmp_path: Path) -> None:
     code, out, _ = run("templates", "eject", "inject_card.html.j2", "-o", str(tmp_path / "mine"))
     assert code == 0 and (tmp_path / "mine" / "inject_card.html.j2").is_file()
     code, out, _ = run("templates", "list", "--templates", str(tmp_path / "mine"))
-    assert "override in" in [row for row in out.splitlines() if row.startswith("inject_card")][0]
+    assert "override in" in [row for row in out.splitlines() if row.startswith("inject_card.html")][0]
     assert run("templates", "eject", "../pyproject.toml", "-o", str(tmp_path))[0] == 2
 
 

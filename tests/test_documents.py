@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from exgen import context, enrich, pipeline
+from exgen import context, enrich, pipeline, render
 from exgen.resources import data_dir
 from tests.conftest import FLAGSHIP
 
@@ -300,3 +300,17 @@ def test_every_card_names_its_day_and_its_objectives(package: Path, ctx: dict[st
         assert f"Date {day['label']} · {day['date']}" in text, inject["id"]
         for oid in inject["objectives"]:
             assert f"{oid} {ctx['objectives_by_id'][oid]['title']}" in text, (inject["id"], oid)
+
+
+def test_cards_link_one_shared_stylesheet_and_other_documents_stand_alone(package: Path) -> None:
+    css = (package / "injects" / "card.css").read_text("utf-8")
+    layout = render.environment().get_template("layout/style.css.j2").render().strip()
+    assert layout and layout in css  # the layout's rules, banners included …
+    assert "body.inject-card" in css and ".ctrl-box" in css  # … and the card's own
+    for card in sorted((package / "injects").glob("*.html")):
+        text = card.read_text("utf-8")
+        assert text.count('<link rel="stylesheet" href="card.css">') == 1, card.name
+        assert "<style" not in text, card.name
+    for rel in ("index.html", "msel/msel.html", "role-players/RP-GRID-DUTY.html", "book/exercise-book.html"):
+        text = (package / rel).read_text("utf-8")
+        assert "<style>" in text and 'rel="stylesheet"' not in text, rel
