@@ -457,12 +457,6 @@ def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
     return sum(1 if s.per == "package" else len(context[PER_KINDS[s.per] or ""]) for s in templates.outputs)
 
 
-def render_one(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
-               item: dict[str, t.Any] | None) -> str:
-    """Render one template to a string, turning any template failure into a RenderError."""
-    return "".join(render_chunks(env, spec, context, item))
-
-
 def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
                   item: dict[str, t.Any] | None) -> t.Iterator[str]:
     """Render one template piece by piece (a 12 MB MEL/MIL never sits in memory whole);
