@@ -234,9 +234,12 @@ class _ContextBuilder:
             segments.append({**self.t(seg.start), "end": seg.end, "end_dtime": self.t(seg.end)["dtime"],
                              "length": seg.end - seg.start, "level": seg.level, "net": seg.net,
                              "down": [{"level": lv, "net": net, "causes": list(c)} for lv, net, c in seg.down]})
+        total = sum(s["length"] for s in segments)
+        on_primary = sum(s["length"] for s in segments if s["level"] == "primary")
         return {"id": p.id, "between": [self.ref(u) for u in p.between],
                 "levels": [{"level": lv, "net": net} for lv, net in p.levels],
-                "level_names": list(PACE_LEVELS), "description": p.description, "timeline": segments}
+                "level_names": list(PACE_LEVELS), "description": p.description, "timeline": segments,
+                "primary_share": on_primary / total if total else 1.0}
 
     def constraint(self, c: t.Any) -> Data:
         return {"id": c.id, "kind": c.kind, **self.t(c.start), "end": c.end, "end_dtime": self.t(c.end)["dtime"],

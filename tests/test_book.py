@@ -175,6 +175,16 @@ def test_large_book_shows_what_matters_most_first(large: dict[str, t.Any]) -> No
     rp_table = next(n for n in small["sec-excon-roleplayers"] if n.tag == "table")
     sent = [int(r.by_class("count")[0].text()) for r in body_rows(rp_table)]
     assert sent == sorted((len(r["injects"]) for r in ctx["role_players"]), reverse=True)[:3]
+    # PACE plans by share of the exercise on their primary means, least first (ties in plan order).
+    share_table = next(n for n in small["sec-comms-timelines"] if n.tag == "table")
+    plans = [r.by_class("id")[0].text() for r in body_rows(share_table)]
+
+    def on_primary(plan: dict[str, t.Any]) -> float:
+        total = sum(s["length"] for s in plan["timeline"])
+        return sum(s["length"] for s in plan["timeline"] if s["level"] == "primary") / total if total else 1.0
+
+    ranked = sorted(ctx["pace"], key=on_primary)
+    assert plans == [p["id"] for p in ranked][:3] and on_primary(ranked[0]) < 1
 
 
 def test_cut_lists_inside_cells_say_how_many_more(large: dict[str, t.Any]) -> None:
