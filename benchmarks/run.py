@@ -149,7 +149,7 @@ def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, fl
 
 
 def measure(argv: list[str], runs: int, env: dict[str, str], cwd: Path, *, warmup: int = 1,
-            before: t.Callable[[int], list[str]] | None = None, budget: float = float("inf")) -> Runs:
+            budget: float = float("inf")) -> Runs:
     """Run ``argv`` ``warmup`` times unmeasured, then ``runs`` times measured.
 
     Measured runs stop early (never before the first) once they have used ``budget`` seconds,
@@ -160,7 +160,7 @@ def measure(argv: list[str], runs: int, env: dict[str, str], cwd: Path, *, warmu
         if n > warmup and sum(out.seconds) >= budget:
             print(f"  (stopped after {len(out.seconds)} of {runs} runs: over the {budget:.0f} s budget)", flush=True)
             break
-        _run_into(out if n >= warmup else Runs(), before(n) if before else argv, env, cwd)
+        _run_into(out if n >= warmup else Runs(), argv, env, cwd)
     return out
 
 
@@ -174,20 +174,17 @@ def measure_alternating(first: list[str], second: t.Callable[[], list[str]], run
     run at the start of each round, each round's first/smaller ratio (the growth). Stops early
     (never before the first round) after ``budget`` seconds.
     """
-    a, b, ratios, growth = Runs(), Runs(), [], []
+    a, b, small = Runs(), Runs(), Runs()
     for n in range(runs):
         if n and sum(a.seconds) + sum(b.seconds) >= budget:
             print(f"  (stopped after {n} of {runs} rounds: over the {budget:.0f} s budget)", flush=True)
             break
         if smaller:
-            small = Runs()
             _run_into(small, smaller, env, cwd)
         _run_into(a, first, env, cwd)
         _run_into(b, second(), env, cwd)
-        ratios.append(b.seconds[-1] / a.seconds[-1])
-        if smaller:
-            growth.append(a.seconds[-1] / small.seconds[-1])
-    return a, b, ratios, growth
+    return (a, b, [y / x for x, y in zip(a.seconds, b.seconds)],
+            [x / s for x, s in zip(a.seconds, small.seconds)])
 
 
 def _run_into(out: Runs, args: list[str], env: dict[str, str], cwd: Path) -> None:
