@@ -100,6 +100,9 @@ class _ContextBuilder:
         self.m = model
         self.picture = picture
         self.e = enrichment
+        self.timelines: dict[str, t.Any] = {}  # PACE id -> its timeline (the first, as the picture lists them)
+        for pair in picture.pairs:
+            self.timelines.setdefault(pair.pace_id, pair)
         self.received: dict[str, list[str]] = defaultdict(list)
         self.exercising: dict[str, list[str]] = defaultdict(list)
         self.sent: dict[str, list[str]] = defaultdict(list)
@@ -228,7 +231,7 @@ class _ContextBuilder:
                 "frequency": n.frequency, "description": n.description, "members": members}
 
     def pace(self, p: t.Any) -> Data:
-        timeline = next((pt for pt in self.picture.pairs if pt.pace_id == p.id), None)
+        timeline = self.timelines.get(p.id)
         segments = []
         for seg in (timeline.segments if timeline else ()):
             segments.append({**self.t(seg.start), "end": seg.end, "end_dtime": self.t(seg.end)["dtime"],
