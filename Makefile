@@ -52,7 +52,7 @@ golden: $(STAMP)
 
 # Regenerate the definition format reference from the JSON Schemas (tests fail when it is stale).
 docs: $(STAMP)
-	$(PY) -m exgen.reference > docs/reference.md
+	$(PY) -m exgen.cli.reference > docs/reference.md
 
 # Time validate/build at 100, 1,000 and 10,000 injects against check-jsonschema (its own venv,
 # so it never touches exgen's). Prints figures and PASS/MISS per target; never fails on them.

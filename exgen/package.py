@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
-import tempfile
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
+
+from exgen.core import staging
 
 MANIFEST = "manifest.json"
 GENERATOR = "exgen"
@@ -75,14 +75,12 @@ class Writer:
     """
 
     def __init__(self, target: Path, *, force: bool = False) -> None:
-        _check_target(target, force)
         self.target = target
-        parent = target.parent if str(target.parent) else Path(".")
         try:
-            parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-        except OSError as exc:
-            raise PackageError(f"cannot create the package next to '{target}': {exc.strerror or exc}") from None
+            staging.check_target(target, force, is_package, "package")
+            self.tmp = staging.new_dir(target, "package")
+        except staging.StagingError as exc:
+            raise PackageError(str(exc)) from None
         self.entries: dict[str, tuple[str, int]] = {}
         self.committed = False
 
@@ -114,7 +112,7 @@ class Writer:
         self._io(lambda: (self.tmp / MANIFEST).write_bytes(data))
         if before_rename:
             before_rename(self.tmp)
-        self._io(lambda: swap(self.tmp, self.target))
+        self._io(lambda: staging.swap(self.tmp, self.target))
         self.committed = True
         return Written(self.target, len(self.entries) + 1, sum(n for _, n in self.entries.values()) + len(data))
 
@@ -154,26 +152,3 @@ def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, 
 
 def _write_error(rel: str, exc: OSError) -> PackageError:
     return PackageError(f"cannot write '{rel}' into the package: {exc.strerror or exc}")
-
-
-def _check_target(target: Path, force: bool) -> None:
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise PackageError(f"'{target}' exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not is_package(target) and not force:
-        raise PackageError(f"'{target}' exists and is not an exgen package; use --force to replace it")
-
-
-def swap(tmp: Path, target: Path) -> None:
-    """Put ``tmp`` where ``target`` is; the old package is removed only once the new one is in place."""
-    if not target.exists():
-        os.replace(tmp, target)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=tmp.parent))
-    old.rmdir()
-    os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

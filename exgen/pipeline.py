@@ -1,74 +1,41 @@
-"""The pipeline's stages wired together: load → schema → rules → comms."""
+"""The pipeline's stages wired together: check → enrich → render → package.
+
+Validation of one root lives in :mod:`exgen.check.run`; this module adds what crosses stages:
+building a package, the template set (read by check, used by render), and validating many roots
+in parallel. The CLI calls these; no stage imports this module.
+"""
 
 from __future__ import annotations
 
+import os
 import typing as t
 from dataclasses import dataclass, field
 
-from exgen.diagnostics import Diagnostic, has_errors, sort_diagnostics
+from exgen.check.run import Checked, check
+from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 
 if t.TYPE_CHECKING:
     from exgen.load import Document
+    from exgen.render.engine import TemplateSet
+
+__all__ = ["Built", "Checked", "Summary", "build", "check", "check_many", "default_jobs", "load_template_set",
+           "manifest_info"]
 
 
-@dataclass
-class Checked:
-    """What validating one root definition produced."""
+def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[TemplateSet, list[Diagnostic]]:
+    """The template set for these override directories, with every outputs.yaml read and checked."""
+    from pathlib import Path
 
-    path: str
-    document: Document | None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    model: t.Any = None
-    comms: t.Any = None
+    from exgen.check import outputs
+    from exgen.render import engine as render
 
-    @property
-    def ok(self) -> bool:
-        return not has_errors(self.diagnostics)
-
-    @property
-    def files(self) -> list[str]:
-        return [f.display for f in self.document.files] if self.document else [self.path]
-
-
-def check(path: str, *, strict: bool = False) -> Checked:
-    """Load and validate one root definition; every problem becomes a diagnostic."""
-    from exgen import load, schema
-
-    document, found = load.load(path)
-    result = Checked(path, document, found)
-    if document is None or has_errors(found):
-        return _finish(result, strict)
-    schema_found = schema.validate(document)
-    result.diagnostics += schema_found
-    if has_errors(schema_found):
-        return _finish(result, strict)
-    _semantic(result)
-    return _finish(result, strict)
-
-
-def _semantic(result: Checked) -> None:
-    """Rules and comms analysis on a schema-valid document, then the planner's acceptances."""
-    from exgen import accept, comms, comms_diagnose, model, rules
-
-    assert result.document is not None
-    built, found = model.build(result.document)
-    result.diagnostics += found
-    if built is None:
-        return
-    result.model = built
-    result.diagnostics += rules.check(built, result.document.sources)
-    picture = comms.analyse(built)
-    result.comms = picture
-    result.diagnostics += comms_diagnose.diagnose(picture, built, result.document.sources)
-    result.diagnostics = accept.apply(result.diagnostics, result.document.data, result.document.sources)
-
-
-def _finish(result: Checked, strict: bool) -> Checked:
-    found = result.diagnostics
-    if strict:
-        found = [d.promoted() for d in found]
-    result.diagnostics = sort_diagnostics(found)
-    return result
+    dirs = tuple(Path(d) for d in user_dirs)
+    missing = [error("template-dir", f"template directory '{d}' does not exist", Location(str(d)))
+               for d in dirs if not d.is_dir()]
+    if missing:
+        return render.TemplateSet(dirs), missing
+    declarations, found = outputs.read(render.declaration_files(dirs))
+    return render.template_set(dirs, declarations), found
 
 
 @dataclass
@@ -92,14 +59,14 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     """
     from pathlib import Path
 
-    from exgen import context, enrich, package, render
-    from exgen.diagnostics import Location, error
-
+    from exgen import enrich, package
+    from exgen.render import context
+    from exgen.render import engine as render
     checked = check(path, strict=strict)
     result = Built(checked)
     if not checked.ok or checked.model is None or checked.document is None:
         return result
-    templates, found = render.load_template_set(template_dirs)
+    templates, found = load_template_set(template_dirs)
     if found:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, *found])
         return result
@@ -155,7 +122,7 @@ def _relative_to_root(d: Diagnostic, document: Document) -> Diagnostic:
     import dataclasses
     import os
 
-    from exgen.diagnostics import Location
+    from exgen.core.diagnostics import Location
 
     base = document.root.path.parent
     for f in document.files:

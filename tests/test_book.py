@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from exgen import context, enrich, pipeline
-from exgen.resources import data_dir
+from exgen import enrich, pipeline
+from exgen.render import context
+from exgen.core.resources import data_dir
 from tests.conftest import FLAGSHIP, ROOT
 from tests.test_documents import Node, Page
 

@@ -199,7 +199,8 @@ def test_parallel_and_serial_rendering_give_the_same_package(tmp_path: Path, no_
 def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two output lines with one template (the book as HTML and as PDF) share one rendering,
     and the conversion runs in a converter process even with --jobs 1."""
-    from exgen import convert, render
+    from exgen.render import convert
+    from exgen.render import engine as render
 
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -233,7 +234,7 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
 
 def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_pdf: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from exgen import render
+    from exgen.render import engine as render
 
     real = render.write_job
 
@@ -286,7 +287,7 @@ def test_golden_files(flagship_package: Path) -> None:
 
 
 def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp_path: Path) -> None:
-    from exgen import render
+    from exgen.render import engine as render
 
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -301,7 +302,7 @@ def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp
 
 
 def test_the_template_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from exgen import render
+    from exgen.render import engine as render
 
     assert render._bytecode_cache() is not None
     monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
@@ -310,7 +311,7 @@ def test_the_template_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_template_printing_without_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    from exgen import render
+    from exgen.render import engine as render
 
     monkeypatch.setattr(render, "MAX_OUTPUT_BYTES", 50_000)  # 64 MiB in real life
     mine = tmp_path / "mine"
@@ -344,7 +345,7 @@ def test_a_full_disk_is_a_located_error_not_a_traceback(tmp_path: Path, monkeypa
 
 
 def _niceness_after(index: int) -> tuple[int, int]:
-    from exgen import render
+    from exgen.render import engine as render
 
     before = os.nice(0)
     render._render_task(index)
@@ -356,7 +357,7 @@ def test_workers_yield_the_cpu_to_converters_only_after_rendering_their_sources(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from exgen import render
+    from exgen.render import engine as render
 
     (tmp_path / "t.html.j2").write_text("<p>{{ exercise.id }}</p>", "utf-8")
     (tmp_path / "out").mkdir()

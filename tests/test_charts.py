@@ -11,8 +11,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from exgen import charts, context, enrich, pipeline, render
-from exgen.symbols import symbol_svg
+from exgen import enrich, pipeline
+from exgen.render import charts
+from exgen.render import context
+from exgen.render import engine as render
+from exgen.render.symbols import symbol_svg
 from tests.conftest import FLAGSHIP
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -37,7 +40,7 @@ def classes(root: ET.Element, cls: str) -> list[ET.Element]:
 # ---------------------------------------------------------------- the flagship
 
 def test_outputs_are_declared() -> None:
-    templates, problems = render.load_template_set()
+    templates, problems = pipeline.load_template_set()
     assert not problems
     declared = {s.output: s for s in templates.outputs}
     assert declared["charts/timeline.svg"].title == "Inject timeline"

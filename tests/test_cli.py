@@ -164,7 +164,7 @@ def test_real_subprocess_validate_and_build(tmp_path: Path) -> None:
 def test_json_report_validates_against_its_schema(flagship_copy: Path) -> None:
     import jsonschema
 
-    from exgen import schema
+    from exgen.check import schema
 
     plant(flagship_copy.parent / "forces.yaml", "echelon: battalion", "echelon: batallion")
     code, out, _ = run("validate", "--format", "json", str(flagship_copy))

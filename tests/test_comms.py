@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exgen.comms import Down, Interval, Segment, analyse
-from exgen.comms_diagnose import diagnose
-from exgen.diagnostics import Diagnostic, Location, Severity
+from exgen.check.comms_findings import diagnose
+from exgen.core.diagnostics import Diagnostic, Location, Severity
 from exgen.model import Exercise, build_data
 
 STARTEX = dt.datetime(2027, 5, 10, 6, 0, tzinfo=dt.timezone.utc)  # D+0 06:00
@@ -751,11 +751,11 @@ SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "adriatic-shie
 @pytest.mark.skipif(not SCENARIO.exists(), reason="the Adriatic Shield scenario is not written yet")
 def test_adriatic_shield_scenario_analyses() -> None:
     from exgen import load
-    from exgen.model import build as build_model
+    from exgen.model import build_data
 
     document, found = load.load(SCENARIO)
     assert document is not None, found
-    model, _ = build_model(document)
+    model, _ = build_data(document.data, document.sources)
     assert model is not None
     pic = analyse(model)
     assert len(pic.pairs) <= len(model.pace)

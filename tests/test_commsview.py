@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exgen.comms import analyse
-from exgen.commsview import parse_at, render_text, to_json
+from exgen.comms.view import parse_at, render_text, to_json
 from exgen.model import TimeError
 from test_comms import DAY, build, everything_down, jam, small_exercises, standard, unit
 

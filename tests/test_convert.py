@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from exgen import convert, pipeline
+from exgen import pipeline
+from exgen.render import convert
 from tests.conftest import FLAGSHIP, ROOT
 
 HEADER = ["Serial", "Inject id", "DTG", "D-time", "Day", "From", "To", "Method", "Net", "Title", "Description",
@@ -31,7 +32,8 @@ def package(flagship_package: Path) -> Path:
 @pytest.fixture(scope="module")
 def flagship() -> dict[str, object]:
     """The flagship's render context (for expected values)."""
-    from exgen import context, enrich
+    from exgen import enrich
+    from exgen.render import context
 
     checked = pipeline.check(str(FLAGSHIP))
     return context.build_context(checked.model, checked.comms, enrich.enrich(checked.model, 0), checked.diagnostics)

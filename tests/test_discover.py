@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from exgen import discover
+from exgen.load import discover
 from exgen.cli import cli
 from tests.conftest import FLAGSHIP_DIR, ROOT
 

@@ -13,8 +13,10 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from exgen import context, enrich, pipeline, render
-from exgen.resources import data_dir
+from exgen import enrich, pipeline
+from exgen.render import context
+from exgen.render import engine as render
+from exgen.core.resources import data_dir
 from tests.conftest import FLAGSHIP
 
 #: Links the index carries to documents other helpers add; tolerated as missing only while

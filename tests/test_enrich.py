@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen import enrich as en
-from exgen.diagnostics import Location
+from exgen.enrich import detail as en
+from exgen.core.diagnostics import Location
 from exgen.model import Exercise, build_data
-from exgen.names import OWN_LOCALES, callsign_words, name_list, real_places
-from exgen.names.places import place_name
-from exgen.names.romanize import needs_romanizing, romanize, to_ascii
+from exgen.enrich.names import OWN_LOCALES, callsign_words, name_list, real_places
+from exgen.enrich.names.places import place_name
+from exgen.enrich.names.romanize import needs_romanizing, romanize, to_ascii
 
 EMAIL = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*@[a-z0-9-]+\.exercise\.example$")
 NATO_ALPHABET = {
@@ -334,7 +334,7 @@ def test_places_for_units_and_located_injects() -> None:
 def test_place_names_are_fictional() -> None:
     from faker.providers.address.hr_HR import Provider as HrAddress
 
-    from exgen.names import fold
+    from exgen.enrich.names import fold
 
     real = real_places()
     assert fold("Podgorica") in real and fold(HrAddress.cities[0]) in real

@@ -21,7 +21,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exgen import filters, pipeline, render
+from exgen import pipeline
+from exgen.render import filters
+from exgen.render import engine as render
 from exgen.cli import cli
 from tests.conftest import FLAGSHIP, FLAGSHIP_DIR, plant
 
@@ -60,7 +62,8 @@ def pkg(src: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def ctx(src: Path) -> dict[str, t.Any]:
     """The render context the exports were made from."""
-    from exgen import context, enrich
+    from exgen import enrich
+    from exgen.render import context
 
     checked = pipeline.check(str(src))
     assert checked.model is not None
@@ -343,7 +346,7 @@ def test_only_with_an_unknown_name_is_a_usage_error_listing_the_names(tmp_path: 
 
 
 def test_build_help_lists_every_builtin_output_name() -> None:
-    tset, found = render.load_template_set()
+    tset, found = pipeline.load_template_set()
     assert not found
     names = render.output_names(tset)
     assert set(names) >= {"book", "msel", "cards", "eeg", "role-players", "handbook", "comms", "charts",
@@ -359,7 +362,7 @@ def test_override_lines_keep_or_set_their_name(tmp_path: Path) -> None:
         "  - {template: msel.csv.j2, output: exports/msel.ics}\n"  # replaces: keeps the name ical
         "  - {template: msel.csv.j2, output: extra/list.csv}\n"  # new, unnamed: named after its folder
         "  - {name: mine, template: msel.csv.j2, output: mine.csv}\n", "utf-8")
-    tset, found = render.load_template_set([tmp_path])
+    tset, found = pipeline.load_template_set([tmp_path])
     assert not found
     names = {s.output: s.name for s in tset.outputs}
     assert names["exports/msel.ics"] == "ical" and names["extra/list.csv"] == "extra" and names["mine.csv"] == "mine"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from exgen import pipeline
 from exgen.generate import brief as brief_mod
 from exgen.generate import draft, library, place
-from exgen.generate.command import generate as generate_cmd
+from exgen.cli.generate import generate as generate_cmd
 from tests.conftest import FLAGSHIP_DIR, ROOT
 
 BRIEFS = ROOT / "scenarios" / "briefs"

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from exgen import init, pipeline
+from exgen import pipeline
+from exgen.cli import scaffold as init
 from exgen.cli import cli
 from tests.conftest import ROOT
 
@@ -222,7 +223,7 @@ def test_template_guide_examples_build(tmp_path: Path) -> None:
 def test_template_guide_filter_examples_render_as_documented() -> None:
     import html
 
-    from exgen import render
+    from exgen.render import engine as render
 
     text = (ROOT / "docs" / "templates.md").read_text("utf-8")
     table = text[text.index("<!-- example: filters -->"):].split("\n\n", 1)[0]
@@ -246,7 +247,8 @@ def test_template_guide_filter_examples_render_as_documented() -> None:
 
 
 def test_template_guide_names_every_context_field(tmp_path: Path) -> None:
-    from exgen import context, enrich
+    from exgen import enrich
+    from exgen.render import context
 
     dest = scaffold(tmp_path, "CPX")
     checked = pipeline.check(str(dest / "exercise.yaml"))

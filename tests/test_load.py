@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen.diagnostics import Diagnostic, Location
+from exgen.core.diagnostics import Diagnostic, Location
 from exgen.load import Document, SourceFile, load
 
 DATA = Path(__file__).parent / "data" / "load"

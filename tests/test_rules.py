@@ -12,8 +12,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen import catalogues, rules
-from exgen.diagnostics import Diagnostic, Location
+from exgen.core import catalogues
+from exgen.check import rules
+from exgen.core.diagnostics import Diagnostic, Location
 from exgen.model import build_data
 
 HERE = Path(__file__).parent

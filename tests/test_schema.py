@@ -11,8 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen import pipeline, schema
-from exgen.diagnostics import Severity
+from exgen import pipeline
+from exgen.check import schema
+from exgen.core.diagnostics import Severity
 from tests.conftest import FLAGSHIP, plant
 
 

@@ -14,8 +14,8 @@ import os
 import typing as t
 from dataclasses import dataclass
 
-from exgen.diagnostics import Diagnostic, Severity, at, has_errors
-from exgen.rules import did_you_mean
+from exgen.core.diagnostics import Diagnostic, Severity, at, has_errors
+from exgen.core.suggest import did_you_mean
 
 if t.TYPE_CHECKING:
     from exgen.generate.forces import Forces
@@ -81,7 +81,8 @@ class Brief:
 
 def load_brief(path: str | os.PathLike[str]) -> tuple[Brief | None, list[Diagnostic]]:
     """The brief at ``path`` (with its includes), or None with located diagnostics."""
-    from exgen import load, schema
+    from exgen import load
+    from exgen.check import schema
     from exgen.generate.place import clock
 
     document, found = load.load(path)
@@ -142,18 +143,15 @@ def check(brief: Brief, lib: Library) -> tuple[Exercise | None, list[Diagnostic]
     promoted (a draft must pass ``--strict``); findings about injects, objectives exercised and
     evaluators are left out, since the generator writes those.
     """
-    from exgen import accept, comms, comms_diagnose, model, rules
+    from exgen.check import semantic
 
-    sources = brief.document.sources
     data = definition_view(brief, lib.cells.values())
-    built, found = model.build_data(data, sources)
-    if built is None:
-        return None, found
-    found += rules.check(built, sources)
-    found += comms_diagnose.diagnose(comms.analyse(built), built, sources)
-    found = [d.promoted() for d in accept.apply(found, data, sources) if d.code not in GENERATED_CODES]
+    result = semantic.run(data, brief.document.sources)
+    if result.model is None:
+        return None, result.diagnostics
+    found = [d.promoted() for d in result.diagnostics if d.code not in GENERATED_CODES]
     found += _references(brief, lib)
-    return built, found
+    return result.model, found
 
 
 def _references(brief: Brief, lib: Library) -> list[Diagnostic]:

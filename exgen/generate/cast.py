@@ -13,7 +13,7 @@ import random
 import typing as t
 from dataclasses import dataclass, field
 
-from exgen.enrich import entity_seed
+from exgen.core.seeding import entity_seed
 from exgen.generate.forces import AUDIENCE
 from exgen.generate.library import HICON
 

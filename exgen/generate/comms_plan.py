@@ -16,7 +16,7 @@ import random
 import typing as t
 from dataclasses import dataclass, field
 
-from exgen.enrich import entity_seed
+from exgen.core.seeding import entity_seed
 from exgen.generate.library import TRIGGER_KINDS
 from exgen.generate.place import GRID, Day
 

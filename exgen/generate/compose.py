@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import typing as t
 
-from exgen.enrich import entity_seed
+from exgen.core.seeding import entity_seed
 from exgen.generate import text
 from exgen.model import distance_km, format_dtime
 
@@ -69,7 +69,7 @@ class Places:
                       if p.lat is not None and p.lon is not None else float("inf"))
 
     def _invented(self, kind: str, n: int) -> str:
-        from exgen.names.places import place_name
+        from exgen.enrich.names.places import place_name
 
         rng = random.Random(entity_seed(self.seed, "place", f"{kind}:{n}"))
         style = "albanian" if rng.random() < 0.3 else "slavic"

@@ -13,7 +13,7 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exgen.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
+from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 from exgen.generate import brief as brief_mod
 from exgen.generate import (
     cast,

@@ -16,11 +16,11 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from exgen.diagnostics import Diagnostic, Location, at, error, has_errors
+from exgen.core.diagnostics import Diagnostic, Location, at, error, has_errors
 from exgen.generate import text
 
 if t.TYPE_CHECKING:
-    from exgen.load import SourceMap
+    from exgen.core.sources import Locator
 
 SCHEMA = "library.schema.json"
 SECTIONS = ("patterns", "storylines", "archetypes", "cells", "place_kinds")
@@ -130,7 +130,7 @@ class _Item:
     """A raw library entry and where it was written."""
 
     raw: dict[str, t.Any]
-    sources: SourceMap
+    sources: Locator
     pointer: str
     file: str
 
@@ -171,7 +171,8 @@ def _read_dir(folder: Path) -> tuple[dict[str, dict[str, _Item]], set[str], list
 
     Duplicate ids inside one directory are errors.
     """
-    from exgen import load, schema
+    from exgen import load
+    from exgen.check import schema
 
     items: dict[str, dict[str, _Item]] = {s: {} for s in SECTIONS}
     removed: set[str] = set()
@@ -307,8 +308,8 @@ def _check_placeholders(p: Pattern, item: _Item) -> list[Diagnostic]:
 
 def _check_ids(p: Pattern, item: _Item) -> list[Diagnostic]:
     """Catalogue ids exist in the shipped catalogues and fit the pattern's threat kind."""
-    from exgen import catalogues
-    from exgen.rules_values import CATALOGUE_KINDS
+    from exgen.core import catalogues
+    from exgen.check.rules.values import CATALOGUE_KINDS
 
     found = []
     for j, ident in enumerate(p.ids):

@@ -112,7 +112,7 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
     to fall in the same day's window where the window allows; otherwise the contingency goes
     to the start of the next day, and is dropped when there is no later day.
     """
-    from exgen.enrich import entity_seed
+    from exgen.core.seeding import entity_seed
 
     timeline = Timeline(offset)
     for s in slots:

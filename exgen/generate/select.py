@@ -16,7 +16,7 @@ import typing as t
 from collections import Counter
 from dataclasses import dataclass, field
 
-from exgen.enrich import entity_seed
+from exgen.core.seeding import entity_seed
 
 if t.TYPE_CHECKING:
     from exgen.generate.brief import Brief, Objective

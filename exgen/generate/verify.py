@@ -1,8 +1,8 @@
 """Checking a draft: in memory while it is being made (to repair it), and on disk before it is kept.
 
-In memory, the pipeline's own stages (model, rules, comms analysis, acceptances) run on the
-draft data with a source map that locates nothing; a required exchange that cannot get through
-is dropped and recorded. On disk, :func:`exgen.pipeline.check` runs with ``strict=True`` on the
+In memory, the semantic stage (:func:`exgen.check.semantic.run`: model, rules, comms analysis,
+acceptances) runs on the draft data with a source map that locates nothing; a required exchange that cannot get through
+is dropped and recorded. On disk, :func:`exgen.check.run.check` runs with ``strict=True`` on the
 written files: anything it finds is a bug of the generator, never the user's.
 """
 
@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 import typing as t
 
-from exgen.diagnostics import Diagnostic, Location, Severity
+from exgen.core.diagnostics import Diagnostic, Location, Severity
+
+if t.TYPE_CHECKING:
+    from exgen.check.run import Checked
 
 _EXCHANGE = re.compile(r"^/injects/(\d+)/requires/(\d+)$")
 #: Passes of the repair loop; each drops every exchange found blocked.
@@ -35,14 +38,9 @@ class Nowhere:
 
 def problems(data: dict[str, t.Any]) -> list[Diagnostic]:
     """What ``validate --strict`` would say about the draft data (infos left out)."""
-    from exgen import accept, comms, comms_diagnose, model, rules
+    from exgen.check import semantic
 
-    sources = t.cast(t.Any, Nowhere())
-    built, found = model.build_data(data, sources)
-    if built is not None:
-        found += rules.check(built, sources)
-        found += comms_diagnose.diagnose(comms.analyse(built), built, sources)
-        found = accept.apply(found, data, sources)
+    found = semantic.run(data, Nowhere()).diagnostics
     return [d.promoted() for d in found if d.severity is not Severity.INFO]
 
 
@@ -64,8 +62,8 @@ def repair(data: dict[str, t.Any]) -> list[str]:
     return dropped
 
 
-def check_written(root: str) -> t.Any:
-    """``exgen validate --strict`` on the written draft; the pipeline's Checked result."""
-    from exgen import pipeline
+def check_written(root: str) -> Checked:
+    """``exgen validate --strict`` on the written draft."""
+    from exgen.check.run import check
 
-    return pipeline.check(root, strict=True)
+    return check(root, strict=True)

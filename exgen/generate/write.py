@@ -9,11 +9,12 @@ the same values. Every file is read back and compared with the data it was writt
 from __future__ import annotations
 
 import shutil
-import tempfile
 import typing as t
 from pathlib import Path
 
 import yaml
+
+from exgen.core import staging
 
 ROOT = "exercise.yaml"
 #: First line of the root file; a directory whose root file starts with it may be replaced.
@@ -105,10 +106,10 @@ def dump(data: dict[str, t.Any], header: t.Sequence[str]) -> bytes:
 
 def files(parts: t.Mapping[str, dict[str, t.Any]], headers: t.Mapping[str, t.Sequence[str]]) -> dict[str, bytes]:
     """Every file of the draft, ``{relative path: bytes}``: definitions, then the schemas their modelines name."""
-    from exgen import init
+    from exgen.check import editor_schemas
 
     out = {name: dump(data, headers[name]) for name, data in parts.items()}
-    out.update(init.schema_files())
+    out.update(editor_schemas.files())
     return out
 
 
@@ -121,12 +122,10 @@ def modeline(name: str) -> str:
 
 def stage(files_: t.Mapping[str, bytes], target: Path) -> Path:
     """Write the files into a new temporary directory beside ``target``; its path."""
-    parent = target.parent if str(target.parent) else Path(".")
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-    except OSError as exc:
-        raise DraftError(f"cannot create the draft next to '{target}': {exc.strerror or exc}") from None
+        tmp = staging.new_dir(target, "draft")
+    except staging.StagingError as exc:
+        raise DraftError(str(exc)) from None
     try:
         for rel, data in sorted(files_.items()):
             dest = tmp.joinpath(*rel.split("/"))
@@ -140,10 +139,10 @@ def stage(files_: t.Mapping[str, bytes], target: Path) -> Path:
 
 def check_target(target: Path, force: bool) -> None:
     """Refuse a target that is a file, or a non-empty directory that is not an earlier draft (unless forced)."""
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise DraftError(f"'{target}' exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not is_draft(target) and not force:
-        raise DraftError(f"'{target}' exists and is not an exgen draft; use --force to replace it")
+    try:
+        staging.check_target(target, force, is_draft, "draft")
+    except staging.StagingError as exc:
+        raise DraftError(str(exc)) from None
 
 
 def is_draft(path: Path) -> bool:
@@ -157,10 +156,8 @@ def is_draft(path: Path) -> bool:
 
 def move(tmp: Path, target: Path) -> None:
     """Put the staged draft where ``target`` is; an old one is removed only once the new one is in place."""
-    from exgen.package import swap
-
     try:
-        swap(tmp, target)
+        staging.swap(tmp, target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise DraftError(f"cannot move the draft into '{target}': {exc.strerror or exc}") from None

@@ -1,0 +1,39 @@
+"""Semantic rules: what a schema cannot say about a definition.
+
+:func:`check` runs every rule on the built :class:`~exgen.model.Exercise` and collects all
+findings; it never stops at the first and never raises on a schema-valid definition. Each
+finding has a stable code from :data:`RULES` (the table ``docs/diagnostics.md`` is checked
+against) and points at the most useful JSON pointer: the offending reference itself, not
+the element holding it.
+
+The registry: the rules live by family: references and ids in :mod:`exgen.check.rules.refs`, values (times,
+nations, languages, threat ids) in :mod:`exgen.check.rules.values`, symbol codes in
+:mod:`exgen.check.rules.sidc`, coverage and consistency in :mod:`exgen.check.rules.coverage`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from exgen.check.rules import coverage, refs, sidc, values
+from exgen.check.rules.base import Ctx
+from exgen.check.rules.codes import RULES
+
+if t.TYPE_CHECKING:
+    from exgen.core.diagnostics import Diagnostic
+    from exgen.core.sources import Locator
+    from exgen.model import Exercise
+
+__all__ = ["FAMILIES", "RULES", "check"]
+
+#: The rule families, run in this order; each module's CHECKS runs its rules in order.
+FAMILIES = (refs, values, sidc, coverage)
+
+
+def check(model: Exercise, sources: Locator) -> list[Diagnostic]:
+    """Every semantic finding about ``model``, located through ``sources``."""
+    ctx = Ctx(model, sources)
+    for family in FAMILIES:
+        for rule in family.CHECKS:
+            rule(ctx)
+    return ctx.found

@@ -1,0 +1,40 @@
+"""Every semantic rule's code, severity and one-line summary: the table docs/diagnostics.md is checked against."""
+
+from __future__ import annotations
+
+from exgen.core.diagnostics import Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# code → (severity, one-line summary). Codes are a public contract: never rename one.
+RULES: dict[str, tuple[Severity, str]] = {
+    # references and ids
+    "unknown-reference": (E, "a reference names an id that does not exist (or is of the wrong kind)"),
+    "duplicate-id": (E, "two elements of the same kind share an id"),
+    "ambiguous-id": (E, "a unit, role player, cell and controller share an id, so inject 'from' is ambiguous"),
+    "duplicate-pace": (W, "two PACE plans cover the same pair of units"),
+    "hierarchy-cycle": (E, "a unit's parent chain loops back to itself"),
+    "contingency-loop": (E, "an inject's contingency chain loops back to itself"),
+    # times
+    "invalid-window": (E, "an end time is not after its start (ENDEX after STARTEX, constraint start before end)"),
+    "time-outside-exercise": (E, "an inject or constraint time falls outside STARTEX..ENDEX"),
+    "long-exercise": (W, "the exercise lasts more than 60 days"),
+    # codes and values
+    "unknown-nation": (E, "a nation is not an ISO 3166-1 alpha-2 code (XK allowed)"),
+    "unknown-language": (E, "a language is not an ISO 639-1 code"),
+    "invalid-sidc": (E, "a SIDC is not a structurally valid APP-6(D) / MIL-STD-2525D/E code"),
+    "sidc-echelon-mismatch": (W, "a land unit's SIDC echelon amplifier disagrees with its echelon"),
+    "sidc-identity": (W, "a SIDC's standard identity contradicts the unit's role"),
+    "unknown-threat-id": (E, "a threat id is not in the DISARM or ATT&CK catalogue"),
+    "threat-id-mismatch": (W, "a threat id's catalogue does not fit the threat kind"),
+    # coverage
+    "objective-not-exercised": (W, "no inject exercises a training objective"),
+    "objective-not-evaluated": (W, "no evaluator evaluates a training objective"),
+    "unit-without-inject": (W, "a training-audience unit receives no inject"),
+    # consistency
+    "inject-to-self": (W, "an inject is sent from a unit to itself"),
+    "contingency-before-trigger": (W, "a contingency inject is not after the inject that triggers it"),
+    "pace-net-not-shared": (E, "a PACE level's net does not have both units of the pair as members"),
+    "net-control-not-member": (W, "a net's control station is not a member of the net"),
+    "inject-net-not-member": (W, "an inject is delivered on a net that a recipient is not a member of"),
+}

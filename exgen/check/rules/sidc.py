@@ -1,0 +1,137 @@
+"""Rules on unit symbol codes (SIDC): structure, echelon and standard identity.
+
+Tables from the public standards MIL-STD-2525D (2014) and its Change 1, MIL-STD-2525E (2020),
+and NATO APP-6(D) (2017), "Symbol identification code" appendix (set A, digits 1-10), as
+mirrored by DISA's Joint Military Symbology XML (JMSML). Only what is defined the same way
+for every symbol set is checked structurally; digits 11-20 (entity, modifiers) and 21-30
+(2525E set C; national extensions in APP-6(D)) are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+
+if t.TYPE_CHECKING:
+    from exgen.model import Unit
+    from exgen.check.rules.base import Ctx
+
+# Digits 1-2. 10 is 2525D and APP-6(D); 11 is 2525D Change 1; 13 is 2525E. 14 and 15 are
+# accepted for later 2525E/APP-6(E) changes (not verified against the standards' text);
+# 12 is not assigned, so tools cannot pick a symbology for it.
+VERSIONS = {"10": "2525D / APP-6(D)", "11": "2525D Change 1", "13": "2525E", "14": "2525E", "15": "2525E"}
+# Digit 3 (values 3-9 reserved).
+CONTEXTS = {"0": "reality", "1": "exercise", "2": "simulation"}
+# Digit 4 (values 7-9 reserved).
+IDENTITIES = {
+    "0": "pending", "1": "unknown", "2": "assumed friend", "3": "friend", "4": "neutral",
+    "5": "suspect/joker", "6": "hostile/faker",
+}
+# Digits 5-6.
+SYMBOL_SETS = {
+    "01": "air", "02": "air missile", "05": "space", "06": "space missile", "10": "land unit",
+    "11": "land civilian unit/organisation", "15": "land equipment", "20": "land installation",
+    "25": "control measure", "27": "dismounted individual", "30": "sea surface", "35": "sea subsurface",
+    "36": "mine warfare", "40": "activity/event", "45": "atmospheric", "46": "oceanographic",
+    "47": "meteorological space", "50": "signals intelligence space", "51": "signals intelligence air",
+    "52": "signals intelligence land", "53": "signals intelligence surface",
+    "54": "signals intelligence subsurface", "60": "cyberspace",
+}
+# Digit 7.
+STATUSES = {
+    "0": "present", "1": "planned/anticipated/suspect", "2": "present, fully capable",
+    "3": "present, damaged", "4": "present, destroyed", "5": "present, full to capacity",
+}
+# Digit 8.
+HQ_TF_DUMMY = {
+    "0": "not applicable", "1": "feint/dummy", "2": "headquarters", "3": "feint/dummy headquarters",
+    "4": "task force", "5": "feint/dummy task force", "6": "task force headquarters",
+    "7": "feint/dummy task force headquarters",
+}
+# Digits 9-10 for land units (symbol set 10): echelon amplifiers (1x brigade and below, 2x above).
+ECHELONS = {
+    "11": "team/crew", "12": "squad", "13": "section", "14": "platoon/detachment",
+    "15": "company/battery/troop", "16": "battalion/squadron", "17": "regiment/group", "18": "brigade",
+    "21": "division", "22": "corps", "23": "army", "24": "army group/front", "25": "region/theatre",
+    "26": "command",
+}
+# exgen's unit.echelon → amplifier; "headquarters" and "none" say nothing about size.
+UNIT_ECHELON = {
+    "team": "11", "squad": "12", "section": "13", "platoon": "14", "company": "15", "battalion": "16",
+    "regiment": "17", "brigade": "18", "division": "21", "corps": "22", "army": "23", "command": "26",
+}
+LAND_UNIT = "10"
+FRIENDLY, HOSTILE = frozenset("23"), frozenset("56")  # assumed friend/friend; suspect/hostile
+_DIGITS = re.compile(r"^(?:[0-9]{20}|[0-9]{30})$")
+
+
+def _choices(table: dict[str, str]) -> str:
+    return ", ".join(f"{k} {v}" for k, v in table.items())
+
+
+def sidc_problems(sidc: str) -> list[str]:
+    """What is structurally wrong with ``sidc`` (empty when nothing is).
+
+    >>> sidc_problems("10031000161211000000")
+    []
+    >>> sidc_problems("12031000161211000000")
+    ['digits 1-2 (version) are 12; expected 10 or 11 (2525D / APP-6(D)) or 13-15 (2525E)']
+    """
+    if not _DIGITS.match(sidc):
+        return ["it must be 20 digits (2525D / APP-6(D)) or 30 digits (2525E)"]
+    problems = []
+    if sidc[0:2] not in VERSIONS:
+        problems.append(f"digits 1-2 (version) are {sidc[0:2]}; expected 10 or 11 (2525D / APP-6(D)) "
+                        "or 13-15 (2525E)")
+    for digit, name, table in ((3, "context", CONTEXTS), (4, "standard identity", IDENTITIES),
+                               (7, "status", STATUSES), (8, "headquarters/task force/dummy", HQ_TF_DUMMY)):
+        value = sidc[digit - 1]
+        if value not in table:
+            problems.append(f"digit {digit} ({name}) is {value}; expected 0-{max(table)}")
+    if sidc[4:6] not in SYMBOL_SETS:
+        problems.append(f"digits 5-6 (symbol set) are {sidc[4:6]}; expected one of {', '.join(SYMBOL_SETS)}")
+    elif sidc[4:6] == LAND_UNIT and sidc[8] in "12" and sidc[8:10] not in ECHELONS:
+        problems.append(f"digits 9-10 (echelon) are {sidc[8:10]}; expected {_choices(ECHELONS)}")
+    return problems
+
+
+def _echelon(ctx: Ctx, u: Unit, pointer: str) -> None:
+    """sidc-echelon-mismatch for one land unit with a valid code."""
+    amplifier, expected = u.sidc[8:10], UNIT_ECHELON.get(u.echelon)
+    if u.sidc[4:6] != LAND_UNIT or amplifier not in ECHELONS or expected is None or amplifier == expected:
+        return
+    msg = (f"unit {u.id} is a {u.echelon} but its SIDC echelon (digits 9-10) is {amplifier} "
+           f"({ECHELONS[amplifier]}); a {u.echelon} is {expected}")
+    ctx.add("sidc-echelon-mismatch", pointer, msg)
+
+
+def _identity(ctx: Ctx, u: Unit, pointer: str) -> None:
+    """sidc-identity for one unit with a valid code."""
+    identity = u.sidc[3]
+    if u.role == "opfor" and identity in FRIENDLY:
+        usual = "6 (hostile)"
+    elif u.role == "training-audience" and identity in HOSTILE:
+        usual = "3 (friend)"
+    else:
+        return
+    msg = (f"unit {u.id} is {u.role} but its SIDC standard identity (digit 4) is {identity} "
+           f"({IDENTITIES[identity]}); {u.role} units are usually {usual}")
+    ctx.add("sidc-identity", pointer, msg)
+
+
+def check_sidcs(ctx: Ctx) -> None:
+    """invalid-sidc, then sidc-echelon-mismatch and sidc-identity on codes that are valid."""
+    for u in ctx.model.units:
+        if not u.sidc:
+            continue
+        pointer = f"{u.pointer}/sidc"
+        problems = sidc_problems(u.sidc)
+        if problems:
+            msg = f"unit {u.id} has SIDC '{u.sidc}', which is not a valid symbol code: {'; '.join(problems)}"
+            ctx.add("invalid-sidc", pointer, msg)
+            continue
+        _echelon(ctx, u, pointer)
+        _identity(ctx, u, pointer)
+
+
+CHECKS = (check_sidcs,)

@@ -1,0 +1,189 @@
+"""Rules on values: times inside the exercise, ISO nations and languages, threat catalogue ids."""
+
+from __future__ import annotations
+
+import functools
+import typing as t
+
+from exgen.core import catalogues
+from exgen.core.suggest import did_you_mean
+
+if t.TYPE_CHECKING:
+    from exgen.check.rules.base import Ctx
+
+LONG_EXERCISE_DAYS = 60
+# XK is the user-assigned code for Kosovo, in common use (EU, NATO, IMF) but not in ISO 3166-1.
+EXTRA_NATIONS = frozenset({"XK"})
+# Codes people write by habit: EU/UK usage and FIPS (NATO's older tables) for Kosovo.
+NATION_ALIASES = {"UK": "GB", "EL": "GR", "KV": "XK", "KS": "XK"}
+# Country codes written where a language code belongs (only those that are not languages themselves).
+LANGUAGE_ALIASES = {
+    "gr": "el", "al": "sq", "cz": "cs", "dk": "da", "jp": "ja", "ua": "uk", "rs": "sr", "me": "sr",
+    "cn": "zh", "gb": "en", "us": "en", "ge": "ka", "by": "be", "kz": "kk",
+}
+# Threat kinds each catalogue describes: DISARM is about information operations; ATT&CK about
+# intrusion into IT/OT systems, which exercises stage as cyber, sabotage or electronic attack.
+CATALOGUE_KINDS = {
+    "DISARM": frozenset({"disinformation"}),
+    "ATTACK": frozenset({"cyber", "sabotage", "electronic-warfare"}),
+}
+
+TITLES = {"DISARM": "a DISARM", "ATTACK": "an ATT&CK"}
+
+
+@functools.cache
+def nations() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes (pycountry) plus XK."""
+    codes = _alpha_2("iso3166-1.json", "3166-1")
+    if codes is None:
+        import pycountry
+
+        codes = frozenset(c.alpha_2 for c in pycountry.countries)
+    return codes | EXTRA_NATIONS
+
+
+@functools.cache
+def languages() -> frozenset[str]:
+    """ISO 639-1 codes: the pycountry languages that have an alpha-2 code."""
+    codes = _alpha_2("iso639-3.json", "639-3")
+    if codes is None:
+        import pycountry
+
+        codes = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    return codes
+
+
+def _alpha_2(database: str, root: str) -> frozenset[str] | None:
+    """The ``alpha_2`` codes of one of pycountry's ISO tables, read from its JSON file directly.
+
+    Importing pycountry costs ~0.15 s (it asks importlib.metadata for its version) and building
+    its 7,900 language objects ~0.1 s more, a large part of validating a small definition. The
+    tables are the same files pycountry reads; None (use pycountry) if they are not where expected.
+    """
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    try:
+        spec = importlib.util.find_spec("pycountry")
+        folder = Path(next(iter(spec.submodule_search_locations or []))) / "databases"  # type: ignore[union-attr]
+        entries = json.loads((folder / database).read_bytes())[root]
+        return frozenset(e["alpha_2"] for e in entries if "alpha_2" in e)
+    except (AttributeError, KeyError, OSError, StopIteration, TypeError, ValueError):
+        return None
+
+
+def _alias_hint(value: str, aliases: dict[str, str]) -> str:
+    return f" (did you mean '{aliases[value]}'?)" if value in aliases else ""
+
+
+def check_window(ctx: Ctx) -> None:
+    """invalid-window / long-exercise: ENDEX after STARTEX, within 60 days."""
+    info = ctx.model.info
+    if info.endex <= info.startex:
+        msg = f"ENDEX {info.endex:%Y-%m-%dT%H:%MZ} is not after STARTEX {info.startex:%Y-%m-%dT%H:%MZ}"
+        ctx.add("invalid-window", "/exercise/endex", msg)
+    elif info.duration > LONG_EXERCISE_DAYS * 1440:
+        days = info.duration / 1440
+        msg = f"the exercise lasts {days:.1f} days (more than {LONG_EXERCISE_DAYS}); is ENDEX right?"
+        ctx.add("long-exercise", "/exercise/endex", msg)
+    for c in ctx.model.constraints:
+        if c.start >= c.end:
+            msg = (f"constraint {c.id} ends at {ctx.model.dtime(c.end)}, "
+                   f"not after its start {ctx.model.dtime(c.start)}")
+            ctx.add("invalid-window", f"{c.pointer}/end", msg)
+
+
+def check_times(ctx: Ctx) -> None:
+    """time-outside-exercise: inject and constraint times lie within STARTEX..ENDEX."""
+    m = ctx.model
+    if m.info.endex <= m.info.startex:
+        return  # invalid-window already says it; every time would be "outside"
+    end = m.info.duration
+    allowed = f"the exercise runs {m.dtime(0)} to {m.dtime(end)}"
+
+    def outside(what: str, minutes: int, pointer: str) -> None:
+        if not 0 <= minutes <= end:
+            side = "before STARTEX" if minutes < 0 else "after ENDEX"
+            msg = f"{what} at {m.dtime(minutes)}, {side} ({allowed})"
+            ctx.add("time-outside-exercise", pointer, msg)
+
+    for c in m.constraints:
+        outside(f"constraint {c.id} starts", c.start, f"{c.pointer}/start")
+        outside(f"constraint {c.id} ends", c.end, f"{c.pointer}/end")
+    for i in m.injects:
+        outside(f"inject {i.id} is", i.time, f"{i.pointer}/time")
+
+
+def _nation(ctx: Ctx, owner: str, nation: str, pointer: str) -> None:
+    if nation and nation not in nations():
+        msg = (f"{owner} has nation '{nation}', which is not an ISO 3166-1 alpha-2 country code"
+               f"{_alias_hint(nation, NATION_ALIASES)}")
+        ctx.add("unknown-nation", pointer, msg)
+
+
+def check_nations(ctx: Ctx) -> None:
+    """unknown-nation: unit, role player and evaluator nations are ISO 3166-1 alpha-2 (or XK)."""
+    m = ctx.model
+    for u in m.units:
+        _nation(ctx, f"unit {u.id}", u.nation, f"{u.pointer}/nation")
+    for r in m.role_players:
+        _nation(ctx, f"role player {r.id}", r.nation, f"{r.pointer}/nation")
+    for e in m.evaluators:
+        _nation(ctx, f"evaluator {e.id}", e.nation, f"{e.pointer}/nation")
+
+
+def _language(ctx: Ctx, owner: str, language: str | None, pointer: str, field: str = "language") -> None:
+    if language and language not in languages():
+        msg = (f"{owner} has {field} '{language}', which is not an ISO 639-1 code"
+               f"{_alias_hint(language, LANGUAGE_ALIASES)}")
+        ctx.add("unknown-language", pointer, msg)
+
+
+def check_languages(ctx: Ctx) -> None:
+    """unknown-language: every language is ISO 639-1."""
+    m = ctx.model
+    _language(ctx, "the exercise", m.info.working_language, "/exercise/working_language", "working language")
+    for u in m.units:
+        for j, lang in enumerate(u.languages):
+            _language(ctx, f"unit {u.id}", lang, f"{u.pointer}/languages/{j}")
+    for r in m.role_players:
+        for j, lang in enumerate(r.languages):
+            _language(ctx, f"role player {r.id}", lang, f"{r.pointer}/languages/{j}")
+    for n in m.nets:
+        _language(ctx, f"net {n.id}", n.language, f"{n.pointer}/language")
+
+
+def _threat_hint(ident: str) -> str:
+    """The same id in the other catalogue, else the closest id in its own."""
+    catalogue, bare = catalogues.split(ident)
+    for other in catalogues.catalogues():
+        if other != catalogue and bare in catalogues.entries(other):
+            return f" (did you mean '{other}:{bare}'?)"
+    return did_you_mean(bare, sorted(catalogues.entries(catalogue)), prefix=f"{catalogue}:")
+
+
+def check_threat_ids(ctx: Ctx) -> None:
+    """unknown-threat-id / threat-id-mismatch: ids exist and fit the threat kind."""
+    for i in ctx.model.injects:
+        if i.threat is None:
+            continue
+        for j, ident in enumerate(i.threat.ids):
+            pointer = f"{i.pointer}/threat/ids/{j}"
+            entry = catalogues.lookup(ident)
+            if entry is None:
+                catalogue = catalogues.split(ident)[0]
+                where = f"the {catalogue} catalogue" if catalogue in catalogues.FILES else "any known catalogue"
+                msg = f"inject {i.id} uses threat id '{ident}', which is not in {where}{_threat_hint(ident)}"
+                ctx.add("unknown-threat-id", pointer, msg)
+                continue
+            fits = CATALOGUE_KINDS.get(entry.catalogue, frozenset())
+            if i.threat.kind not in fits:
+                kinds = sorted(fits)
+                meant = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " or " + kinds[-1]
+                msg = (f"inject {i.id} is a '{i.threat.kind}' threat but uses {ident} ({entry.name}), "
+                       f"{TITLES.get(entry.catalogue, entry.catalogue)} id meant for {meant} threats")
+                ctx.add("threat-id-mismatch", pointer, msg)
+
+
+CHECKS = (check_window, check_times, check_nations, check_languages, check_threat_ids)

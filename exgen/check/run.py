@@ -1,0 +1,59 @@
+"""Validate one root definition: load, schema, then the semantic stage; all findings, sorted."""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass, field
+
+from exgen.core.diagnostics import Diagnostic, has_errors, sort_diagnostics
+
+if t.TYPE_CHECKING:
+    from exgen.comms import CommsPicture
+    from exgen.load import Document
+    from exgen.model import Exercise
+
+
+@dataclass
+class Checked:
+    """What validating one root definition produced."""
+
+    path: str
+    document: Document | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    model: Exercise | None = None
+    comms: CommsPicture | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+    @property
+    def files(self) -> list[str]:
+        return [f.display for f in self.document.files] if self.document else [self.path]
+
+
+def check(path: str, *, strict: bool = False) -> Checked:
+    """Load and validate one root definition; every problem becomes a diagnostic."""
+    from exgen import load
+    from exgen.check import schema, semantic
+
+    document, found = load.load(path)
+    result = Checked(path, document, found)
+    if document is None or has_errors(found):
+        return _finish(result, strict)
+    schema_found = schema.validate_data(document.data, document.sources)
+    result.diagnostics += schema_found
+    if has_errors(schema_found):
+        return _finish(result, strict)
+    stage = semantic.run(document.data, document.sources)
+    result.diagnostics += stage.diagnostics
+    result.model, result.comms = stage.model, stage.comms
+    return _finish(result, strict)
+
+
+def _finish(result: Checked, strict: bool) -> Checked:
+    found = result.diagnostics
+    if strict:
+        found = [d.promoted() for d in found]
+    result.diagnostics = sort_diagnostics(found)
+    return result

@@ -1,0 +1,46 @@
+"""The ``exgen generate`` click command (registered by ``exgen/cli.py``)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.argument("brief", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+              help="Directory to write the draft definition into (created or replaced).")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
+              help="Seed for every choice the generator makes; same brief, library and seed, same files.")
+@click.option("--library", "library_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Directory of inject library files; repeatable, the first wins by id over later ones "
+                   "and the built-in library.")
+@click.option("--force", is_flag=True, help="Replace OUTPUT even when it is not an earlier exgen draft.")
+def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], force: bool) -> None:
+    """Draft a full exercise definition from BRIEF and the inject library into OUTPUT.
+
+    The draft is split into files (exercise.yaml including forces.yaml, comms.yaml,
+    excon.yaml and injects/dayN.yaml, with the JSON Schemas for editors) and passes
+    `exgen validate --strict`: injects inside the battle rhythm, every objective and every
+    trained unit covered, constraints that make each PACE plan switch to its alternate, and
+    contingency injects. Same brief, library and seed give the same files. A coverage report
+    is printed at the end.
+
+    Problems in the brief or a library are printed as `path:line:col: severity[code]:
+    message`; exit code 1 when nothing was written.
+    """
+    from exgen.cli import report
+    from exgen.generate import draft
+
+    result = draft.generate(brief, out, seed=seed, library_dirs=library_dirs, force=force)
+    shown = [d for d in result.diagnostics if d.severity.value != "info"]
+    if not result.ok:
+        click.echo("".join(d.as_text() + "\n" for d in shown), err=True, nl=False)
+        click.echo(f"exgen: no draft written: {report.summary_line(shown, 1)}", err=True)
+        sys.exit(1)
+    for d in shown:
+        click.echo(d.as_text(), err=True)
+    click.echo(result.report, nl=False)
+
+
+generate = click.command("generate")(_generate)

@@ -1,0 +1,511 @@
+"""YAML text → Python data plus source positions, from libyaml's event stream.
+
+``yaml.compose``/``yaml.load`` recurse (libyaml's composer recurses in C and kills the
+process on deep nesting), follow the YAML 1.1 rules (``NO`` becomes ``False``) and have
+no alias budget. So this module reads the *event* stream and builds the data with an
+explicit stack, resolving scalars by the YAML 1.2 core schema, in one pass.
+
+Positions live in a *shadow* tree parallel to the data: a scalar's entry is a packed
+int (value line/col and key line/col, 1-based, 32 bits each); a container's entry is a
+tuple ``(packed, child entries...)`` with the children in the data's order (a mapping's
+in key order), so finding a position walks the data and its shadow together.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import math
+import re
+import typing as t
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+
+from exgen.core import pointer
+from exgen.core.sources import Entry, key_position
+from exgen.core.diagnostics import Diagnostic, Location, error, shorten
+
+_LOADER: t.Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+MAX_DEPTH = 64
+MAX_ALIAS_NODES = 10_000
+#: Recoverable problems recorded per file before reading stops.
+MAX_PROBLEMS = 100
+
+
+_STD = "tag:yaml.org,2002:"
+_MISSING = object()
+_NULLS = ("", "~", "null", "Null", "NULL")
+_CONSTANTS: dict[str, t.Any] = {
+    **dict.fromkeys(_NULLS),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+    **{s + v: f for s, f in (("", math.inf), ("+", math.inf), ("-", -math.inf)) for v in (".inf", ".Inf", ".INF")},
+    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
+}
+_INT = re.compile(r"[-+]?[0-9]+")
+_OCT = re.compile(r"0o[0-7]+")
+_HEX = re.compile(r"0x[0-9a-fA-F]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+#: First characters of plain scalars that may resolve to something other than a string.
+_SPECIAL_FIRST = frozenset("0123456789+-.~nNtTfF")
+_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+_TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
+_COLLECTION_KEY = "a mapping key must be a plain value, not a list or mapping"
+
+
+class _Sentinel:
+    """A named marker (missing key, discarded member)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+_NOKEY = _Sentinel("?")
+_DISCARD = _Sentinel("?")
+
+
+class _Fatal(Exception):
+    """Stops the build at a diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass
+class Built:
+    """What one YAML text gave: data, position entry of its top node, diagnostics."""
+
+    data: t.Any = None
+    entry: Entry | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    complete: bool = False
+
+
+# --- scalars -------------------------------------------------------------------------
+
+
+def _int(text: str) -> t.Any:
+    """``int(text)``, or the text itself when Python refuses that many digits."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
+def resolve_plain(text: str) -> t.Any:
+    """A plain (unquoted, untagged) scalar by the YAML 1.2 core schema.
+
+    >>> [resolve_plain(s) for s in ("NO", "yes", "0o17", "1e3", "~", "2027-05-10")]
+    ['NO', 'yes', 15, 1000.0, None, '2027-05-10']
+    """
+    value = _CONSTANTS.get(text, _MISSING)
+    if value is not _MISSING:
+        return value
+    if _INT.fullmatch(text):
+        return _int(text)
+    if _OCT.fullmatch(text):
+        return int(text[2:], 8)
+    if _HEX.fullmatch(text):
+        return int(text[2:], 16)
+    if _FLOAT.fullmatch(text):
+        return float(text)
+    return text
+
+
+def resolve_tagged(text: str, tag: str) -> tuple[t.Any, bool]:
+    """A scalar with an explicit tag: ``(value, ok)``; not ok keeps the text."""
+    if tag == "!" or tag == _STD + "str":
+        return text, True
+    value = resolve_plain(text)
+    kind = tag[len(_STD) :] if tag.startswith(_STD) else ""
+    if kind == "null" and value is None:
+        return None, True
+    if kind == "bool" and isinstance(value, bool):
+        return value, True
+    if kind == "int" and type(value) is int:
+        return value, True
+    if kind == "float" and type(value) in (int, float):
+        try:
+            return float(value), True
+        except OverflowError:  # an integer beyond float range
+            return (math.inf if value > 0 else -math.inf), True
+    return text, False
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based (line, col) of character ``index``, counting YAML's line breaks."""
+    head = text[:index]
+    breaks = list(_BREAKS.finditer(head))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, index - start + 1
+
+
+def _line_text(text: str, line0: int) -> str:
+    """The text of 0-based line ``line0`` (YAML's line breaks)."""
+    lines = _BREAKS.split(text, maxsplit=line0 + 1)
+    return lines[line0] if line0 < len(lines) else ""
+
+
+# --- JSON read as YAML, for positions ----------------------------------------------------
+
+#: Characters JSON strings may hold raw that YAML refuses or counts as line breaks.
+_JSON_ONLY = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_JSON_ONLY_SWAP = {c: 0xE000 + (c & 0xFF) for c in (*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF)}
+#: A ``\uD800``-``\uDFFF`` escape, itself not escaped: libyaml refuses surrogate escapes.
+SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def json_as_yaml(text: str) -> str:
+    """JSON text that libyaml reads with the same structure, lines and columns.
+
+    Tabs become spaces (JSON strings hold no raw tab); characters YAML refuses, and
+    surrogate escapes, become distinct private-use ones of the same length. Only
+    positions are taken from this text, never values.
+    """
+    text = text.replace("\t", " ")
+    if _JSON_ONLY.search(text):
+        text = text.translate(_JSON_ONLY_SWAP)
+    if "\\u" in text and SURROGATE_ESCAPE.search(text):
+        text = SURROGATE_ESCAPE.sub(lambda m: f"{m.group(1)}\\uE{m.group(2)[1:]}", text)
+    return text
+
+
+def lone_surrogate(text: str) -> int | None:
+    """Index of a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair (it cannot be written out)."""
+    if "\\u" not in text:
+        return None
+    high: re.Match[str] | None = None
+    for escape in SURROGATE_ESCAPE.finditer(text):
+        is_high = escape.group(2)[1] in "89abAB"
+        if high is not None:
+            if is_high or escape.start() != high.end() or escape.group(1):
+                return high.start(2) - 2
+            high = None
+        elif is_high:
+            high = escape
+        else:
+            return escape.start(2) - 2
+    return None if high is None else high.start(2) - 2
+
+
+
+# --- the builder ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def paused_gc() -> t.Iterator[None]:
+    """Pause the garbage collector: it makes building large trees superlinear."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build(text: str, display: str) -> Built:
+    """Parse one YAML document from ``text`` into data and positions; never raises for input."""
+    with paused_gc():
+        builder = _Builder(text, display)
+        built = builder.run()
+        if builder.libyaml_too_deep is not None:
+            # libyaml looks ahead up to 1024 characters and gives up at 1000 flow levels
+            # before handing over the events; the text before that point shows where the
+            # limit of 64 was crossed.
+            retry = _Builder(text[: builder.libyaml_too_deep], display).run()
+            deeper = [d for d in retry.diagnostics if d.code == "nesting-too-deep"]
+            if deeper:
+                built.diagnostics[-1] = deeper[0]
+        return built
+
+
+class _Builder:
+    """One pass over the event stream with an explicit stack."""
+
+    def __init__(self, text: str, display: str) -> None:
+        self.text = text
+        self.display = display
+        self.diagnostics: list[Diagnostic] = []
+        self.anchors: dict[str, t.Any] = {}
+        self.expanded = 0
+        self.stack: list[tuple[t.Any, ...]] = []
+        self.libyaml_too_deep: int | None = None  #: character index where libyaml's own limit hit
+
+    def run(self) -> Built:
+        """Read the stream; fatal problems stop it, the rest are collected."""
+        out = Built(diagnostics=self.diagnostics)
+        top: list[t.Any] = []
+        top_shadow: list[Entry] = []
+        loader = None
+        try:
+            loader = _LOADER(self.text)
+            if self._document_start(loader):
+                self._nodes(loader.get_event, top, top_shadow)
+                self._document_end(loader)
+                out.complete = True
+        except _Fatal as stop:
+            self.diagnostics.append(stop.diagnostic)
+        except yaml.YAMLError as problem:
+            self.diagnostics.append(self._syntax(problem))
+        finally:
+            if loader is not None:
+                loader.dispose()
+        if top_shadow:
+            out.data, out.entry = top[0], top_shadow[0]
+        return out
+
+    def _document_start(self, loader: t.Any) -> bool:
+        """Skip to the first node; False (with ``empty-file``) when there is none."""
+        loader.get_event()  # StreamStartEvent
+        event = loader.get_event()
+        if isinstance(event, DocumentStartEvent):
+            node = loader.peek_event()
+            if not (isinstance(node, ScalarEvent) and node.value == "" and not node.style and node.tag is None):
+                return True
+        self.diagnostics.append(error("empty-file", "the file holds no data", Location(self.display)))
+        return False
+
+    def _document_end(self, loader: t.Any) -> None:
+        """After the document: the stream must end (one document per file)."""
+        event = loader.get_event()
+        if not isinstance(event, StreamEndEvent):
+            mark = event.start_mark
+            message = "only one document per file (found a second '---')"
+            raise _Fatal(self._error("yaml-syntax", message, mark.line, mark.column))
+
+    def _nodes(self, get_event: t.Callable[[], t.Any], data: t.Any, shadow: t.Any) -> None:
+        """Build the document's top node into ``data``/``shadow`` (one-item lists).
+
+        One loop over local variables on purpose: it runs once per event (~700,000 for a
+        10,000-inject file); rare paths are methods.
+        """
+        anchors = self.anchors
+        stack = self.stack
+        resolve = resolve_plain
+        special = _SPECIAL_FIRST
+        nokey, discard = _NOKEY, _DISCARD
+        scalar_event, alias_event = ScalarEvent, AliasEvent
+        map_start, seq_start, map_end, seq_end = MappingStartEvent, SequenceStartEvent, MappingEndEvent, SequenceEndEvent
+        is_map = False
+        key: t.Any = nokey
+        kpos = 0  # packed key position, already shifted into the high bits
+        anchor: tuple[t.Any, ...] | None = None
+        depth = deepest = nodes = 0
+        while True:
+            event = get_event()
+            cls = event.__class__
+            if cls is scalar_event:
+                mark = event.start_mark
+                pos = (mark.line + 1) | ((mark.column + 1) << 32)
+                value = event.value
+                if is_map and key is nokey:  # a mapping key: kept as written
+                    if event.tag is not None and not (event.tag == "!" or event.tag.startswith(_STD)):
+                        self._add("yaml-tag", f"tag {event.tag} is not allowed", mark.line, mark.column)
+                    if value in data:
+                        self._duplicate(value, data, shadow, mark)
+                        key = discard
+                    else:
+                        key, kpos = value, pos << 64
+                    if event.anchor is not None:
+                        anchors[event.anchor] = (resolve(value) if not event.style else value, None, 1, 0)
+                    continue
+                if event.tag is not None:
+                    value = self._tagged(value, event.tag, mark, key if is_map else len(data))
+                elif not event.style and (not value or value[0] in special):
+                    value = resolve(value)
+                nodes += 1
+                entry: Entry = pos | kpos
+                if event.anchor is not None:
+                    anchors[event.anchor] = (value, None, 1, 0)
+            elif cls is map_start or cls is seq_start:
+                mark = event.start_mark
+                pos = (mark.line + 1) | ((mark.column + 1) << 32)
+                new_map = cls is map_start
+                if event.tag is not None:
+                    self._container_tag(event.tag, new_map, mark)
+                new_data: t.Any = {} if new_map else []
+                new_shadow = [pos | kpos]
+                nodes += 1
+                if is_map and key is nokey:
+                    self._add("invalid-key", _COLLECTION_KEY, mark.line, mark.column)
+                    saved, token = discard, "?"
+                elif is_map:
+                    if key is not discard:
+                        data[key] = new_data
+                        shadow.append(new_shadow)
+                    saved, token = nokey, key
+                else:
+                    data.append(new_data)
+                    shadow.append(new_shadow)
+                    saved, token = nokey, len(data) - 1
+                stack.append((data, shadow, is_map, saved, anchor, token))
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _Fatal(self._error("nesting-too-deep", _TOO_DEEP, mark.line, mark.column))
+                if depth > deepest:
+                    deepest = depth
+                anchor = None
+                if event.anchor is not None:
+                    marker = object()
+                    anchors[event.anchor] = marker
+                    anchor = (event.anchor, marker, nodes, deepest)
+                    deepest = depth
+                data, shadow, is_map, key, kpos = new_data, new_shadow, new_map, nokey, 0
+                continue
+            elif cls is map_end or cls is seq_end:
+                done = tuple(shadow)  # exact size: lists over-allocate
+                if anchor is not None:
+                    name, marker, first, outer = anchor
+                    if anchors.get(name) is marker:
+                        anchors[name] = (data, done, nodes - first + 1, deepest - depth + 1)
+                    deepest = max(deepest, outer)
+                depth -= 1
+                built = shadow
+                data, shadow, is_map, key, anchor, _ = stack.pop()
+                if shadow[-1] is built:
+                    shadow[-1] = done
+                kpos = 0
+                continue
+            elif cls is alias_event:
+                mark = event.start_mark
+                if is_map and key is nokey:
+                    self._add("invalid-key", "an alias cannot be a mapping key", mark.line, mark.column)
+                    key = discard
+                    continue
+                pos = (mark.line + 1) | ((mark.column + 1) << 32)
+                target = self._alias(event.anchor, mark, depth, key if is_map else len(data))
+                value, children, size, height = target
+                nodes += size
+                deepest = max(deepest, depth + height)
+                entry = pos | kpos if children is None else (pos | kpos, *children[1:])
+            else:  # DocumentEndEvent: the top node is complete
+                return
+            if is_map:
+                if key is not discard:
+                    data[key] = value
+                    shadow.append(entry)
+                key = nokey
+            else:
+                data.append(value)
+                shadow.append(entry)
+
+    # --- rarer paths, kept out of the loop ---------------------------------------------
+
+    def _alias(self, name: str, mark: t.Any, depth: int, token: object) -> tuple[t.Any, t.Any, int, int]:
+        """The anchored node an alias names, within the expansion and depth budgets."""
+        target = self.anchors.get(name)
+        problem = None
+        if target is None:
+            problem = "yaml-syntax", f"alias *{name} names no anchor defined before it"
+        elif not isinstance(target, tuple):
+            problem = "alias-limit", f"alias *{name} is used inside its own anchor"
+        else:
+            self.expanded += target[2]
+            if self.expanded > MAX_ALIAS_NODES:
+                problem = "alias-limit", f"aliases expand to more than {MAX_ALIAS_NODES} nodes (at *{name})"
+            elif depth + target[3] > MAX_DEPTH:
+                problem = "nesting-too-deep", f"alias *{name} makes nesting deeper than {MAX_DEPTH} levels"
+        if problem is not None:
+            raise _Fatal(self._error(*problem, mark.line, mark.column, token))
+        return t.cast("tuple[t.Any, t.Any, int, int]", target)
+
+    def _tagged(self, text: str, tag: str, mark: t.Any, token: object) -> t.Any:
+        """A scalar with an explicit tag; a tag exgen does not honour is an error."""
+        value, ok = resolve_tagged(text, tag)
+        if not ok:
+            name = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+            honoured = tag.startswith(_STD) and tag[len(_STD) :] in ("null", "bool", "int", "float")
+            message = f"{shorten(text)} is not a valid {name}" if honoured else f"tag {name} is not allowed"
+            self._add("yaml-tag", message, mark.line, mark.column, token)
+        return value
+
+    def _container_tag(self, tag: str, is_map: bool, mark: t.Any) -> None:
+        """Only ``!``, ``!!map`` on mappings and ``!!seq`` on sequences are accepted."""
+        if tag != "!" and tag != _STD + ("map" if is_map else "seq"):
+            name = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+            self._add("yaml-tag", f"tag {name} is not allowed here", mark.line, mark.column)
+
+    def _duplicate(self, key: str, data: dict[str, t.Any], shadow: list[Entry], mark: t.Any) -> None:
+        """Report a key already present in the same mapping, naming the first one's line."""
+        where = ""
+        if len(self.diagnostics) < MAX_PROBLEMS:  # the lookup is linear: only for reported ones
+            first = key_position(shadow[list(data).index(key) + 1])
+            where = f" (first on line {first[0]})" if first else ""
+        self._add("duplicate-key", f"duplicate key {shorten(key)}{where}", mark.line, mark.column, key)
+
+    def _pointer(self, extra: object = None) -> str:
+        """The file-local JSON pointer of the current position, for diagnostics."""
+        tokens = [frame[5] for frame in self.stack[1:]]
+        if extra is not None:
+            tokens.append(extra)
+        return pointer.join(tokens)
+
+    def _error(self, code: str, message: str, line0: int, col0: int, extra: object = None) -> Diagnostic:
+        """A diagnostic at a 0-based mark."""
+        return error(code, message, Location(self.display, line0 + 1, col0 + 1), self._pointer(extra))
+
+    def _add(self, code: str, message: str, line0: int, col0: int, extra: object = None) -> None:
+        """Record a problem that does not stop the build, up to :data:`MAX_PROBLEMS` of them."""
+        if len(self.diagnostics) >= MAX_PROBLEMS:
+            message += f" (stopped reading: over {MAX_PROBLEMS} problems in this file)"
+            raise _Fatal(self._error(code, message, line0, col0, extra))
+        self.diagnostics.append(self._error(code, message, line0, col0, extra))
+
+    def _syntax(self, problem: yaml.YAMLError) -> Diagnostic:
+        """libyaml's complaint as ``yaml-syntax`` (or ``yaml-tab``), at its mark."""
+        if isinstance(problem, yaml.reader.ReaderError):
+            index = self._char_index(problem.position)
+            line, col = line_col(self.text, index)
+            message = f"character U+{problem.character:04X} is not allowed in YAML ({problem.reason})"
+            return error("yaml-syntax", message, Location(self.display, line, col))
+        mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
+        if mark is None:
+            return error("yaml-syntax", str(problem), Location(self.display, 1, 1))
+        if getattr(problem, "problem", None) == "exceeded maximum nesting depth":
+            self.libyaml_too_deep = mark.index
+            return error("nesting-too-deep", _TOO_DEEP, Location(self.display, mark.line + 1, mark.column + 1))
+        tab = self._tab_column(mark.line, mark.column, str(problem.problem or ""))  # type: ignore[attr-defined]
+        if tab is not None:
+            message = "tab character in indentation; YAML indents with spaces only"
+            return error("yaml-tab", message, Location(self.display, mark.line + 1, tab + 1))
+        message = str(problem.problem or "invalid YAML")  # type: ignore[attr-defined]
+        context = getattr(problem, "context", None)
+        context_mark = getattr(problem, "context_mark", None)
+        if context and context_mark is not None and context_mark.line != mark.line:
+            message += f" ({context} that started on line {context_mark.line + 1})"
+        elif context:
+            message += f" ({context})"
+        return error("yaml-syntax", message, Location(self.display, mark.line + 1, mark.column + 1))
+
+    def _tab_column(self, line0: int, col0: int, problem: str) -> int | None:
+        """0-based column of the tab a syntax error is really about, if any."""
+        line = _line_text(self.text, line0)
+        indent = len(line) - len(line.lstrip(" \t"))
+        if "\t" in line[:indent]:
+            return line.index("\t")
+        if col0 < len(line) and line[col0] == "\t" or "tab character" in problem:
+            return col0
+        return None
+
+    def _char_index(self, position: int) -> int:
+        """libyaml reports reader errors at a UTF-8 byte offset; PyYAML's reader at a character."""
+        if _LOADER is yaml.SafeLoader:
+            return position
+        return len(self.text.encode("utf-8")[:position].decode("utf-8", "replace"))
