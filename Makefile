@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 FLAGSHIP := scenarios/adriatic-shield/exercise.yaml
 
-.PHONY: install test demo bench golden docs clean
+.PHONY: install lint test demo bench golden docs clean
 
 # System libraries WeasyPrint (exercise-book PDF) loads, and the fonts the book's CSS names.
 SYSPKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation fonts-dejavu-core
@@ -32,12 +32,19 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (echo "python3 with venv is required" && exit 1)
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,lint]'
 	@touch $(STAMP)
 
 install: $(STAMP)
 
-test: $(STAMP)
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade, simplify), mypy --strict, and the stage
+# boundaries of pyproject.toml's import-linter contracts. Part of make test, so CI fails on any.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check exgen tests benchmarks
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PY) -m pytest -q
 
 demo: $(STAMP)

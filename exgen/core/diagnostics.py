@@ -11,8 +11,13 @@ import enum
 import typing as t
 from dataclasses import dataclass, field
 
+from exgen.core.sources import Location
+
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
+
+__all__ = ["Diagnostic", "Location", "Severity", "at", "error", "has_errors", "shorten", "sort_diagnostics",
+           "warning"]
 
 
 class Severity(str, enum.Enum):
@@ -27,20 +32,6 @@ class Severity(str, enum.Enum):
 
 
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-
-
-@dataclass(frozen=True)
-class Location:
-    """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown)."""
-
-    file: str
-    line: int = 0
-    col: int = 0
-
-    def __str__(self) -> str:
-        if self.line:
-            return f"{self.file}:{self.line}:{self.col}"
-        return self.file
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import bisect
 import typing as t
+from dataclasses import dataclass
 
-from exgen.core.diagnostics import Location
 from exgen.core.pointer import tokens as pointer_tokens
 
 #: A parsed value's position entry: an int, or (int, Entry, ...) for a collection.
@@ -23,6 +23,20 @@ Route = t.Union[int, tuple[list[int], list[int]]]
 KeyIndex = t.Callable[[dict[str, t.Any], str], int]
 
 _M32 = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown)."""
+
+    file: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.col}"
+        return self.file
 
 
 class Locator(t.Protocol):
