@@ -1,4 +1,4 @@
-"""SVG charts: layout data (exgen/charts.py), templates (templates/charts/) and APP-6 symbols."""
+"""SVG charts: layout data (exgen/render/charts/), templates (templates/charts/) and APP-6 symbols."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from exgen import enrich, pipeline
-from exgen.render import charts
-from exgen.render import context
-from exgen.render import engine as render
+from exgen.render import charts, context
+from exgen.render.charts import inject_timeline, pace_bars
+from exgen.render.environment import environment
 from exgen.render.symbols import symbol_svg
 from tests.conftest import FLAGSHIP
 
@@ -30,7 +30,7 @@ def flagship() -> dict[str, t.Any]:
 
 
 def draw(ctx: dict[str, t.Any], name: str, **extra: t.Any) -> str:
-    return render.environment().get_template(f"charts/{name}.svg.j2").render({**ctx, **extra})
+    return environment().get_template(f"charts/{name}.svg.j2").render({**ctx, **extra})
 
 
 def classes(root: ET.Element, cls: str) -> list[ET.Element]:
@@ -105,7 +105,7 @@ def assert_no_overlap(nodes: list[dict[str, t.Any]]) -> None:
 
 @pytest.mark.parametrize("name", CHARTS)
 def test_charts_embed_in_html_without_banner(flagship: dict[str, t.Any], name: str) -> None:
-    page = render.environment().from_string(
+    page = environment().from_string(
         '<!doctype html><html><body><figure>{% set chart_embedded = true %}'
         '{% include "charts/' + name + '.svg.j2" %}</figure></body></html>')
     html = page.render(flagship)
@@ -116,7 +116,7 @@ def test_charts_embed_in_html_without_banner(flagship: dict[str, t.Any], name: s
 
 
 def test_unit_symbol_files(flagship: dict[str, t.Any]) -> None:
-    env = render.environment()
+    env = environment()
     for unit in flagship["units"]:
         svg = env.get_template("charts/unit_symbol.svg.j2").render({**flagship, "unit": unit})
         assert ET.fromstring(svg).find(f"{SVG}svg") is not None
@@ -226,7 +226,8 @@ def test_a_huge_exercise_gives_small_readable_charts() -> None:
     for marks in by_lane.values():
         marks.sort(key=lambda m: m["x"])
         for a, b in itertools.pairwise(marks):
-            assert b["x"] - charts._half(b["count"]) >= a["x"] + charts._half(a["count"]) + 1.5
+            half_a, half_b = inject_timeline.half_width(a["count"]), inject_timeline.half_width(b["count"])
+            assert b["x"] - half_b >= a["x"] + half_a + 1.5
 
 
 def test_orbat_survives_cycles_and_unknown_parents() -> None:
@@ -249,7 +250,7 @@ def test_wide_sibling_sets_wrap_into_rows() -> None:
 
 def test_no_path_stays_visible_however_short() -> None:
     axis = charts.Axis(10_000, 360, None)
-    segs = charts._segments(axis, [
+    segs = pace_bars.segments(axis, [
         {"time": 0, "end": 5000, "level": "primary", "net": "N", "down": []},
         {"time": 5000, "end": 5001, "level": None, "net": None,
          "down": [{"level": "primary", "net": "N", "causes": ["JAM-1"]}]},

@@ -7,15 +7,16 @@ into exgen nor reach a live object. Every time is given in minutes from STARTEX
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 from collections import defaultdict
 
 from exgen import FORMAT_VERSION, __version__
-from exgen.render import charts
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
+from exgen.render import charts
 
 if t.TYPE_CHECKING:
-    from exgen.comms import CommsPicture
+    from exgen.comms import CommsPicture, PairTimeline
     from exgen.core.diagnostics import Diagnostic
     from exgen.enrich import Enrichment, Persona
 
@@ -91,7 +92,7 @@ def _persona(p: Persona | None) -> Data | None:
         return None
     return {"name": p.full_name, "given_name": p.given_name, "family_name": p.family_name,
             "gender": p.gender, "phone": p.phone, "email": p.email, "organisation": p.organisation,
-            "locale": p.locale}
+            "locale": p.locale, "native_name": p.native_name}
 
 
 class _ContextBuilder:
@@ -101,7 +102,7 @@ class _ContextBuilder:
         self.m = model
         self.picture = picture
         self.e = enrichment
-        self.timelines: dict[str, t.Any] = {}  # PACE id -> its timeline (the first, as the picture lists them)
+        self.timelines: dict[str, PairTimeline] = {}  # PACE id -> its timeline (the first, as the picture lists them)
         for pair in picture.pairs:
             self.timelines.setdefault(pair.pace_id, pair)
         self.received: dict[str, list[str]] = defaultdict(list)
@@ -118,7 +119,8 @@ class _ContextBuilder:
             for obj in ev.objectives:
                 self.evaluated[obj].append(ev.id)
 
-    def t(self, minutes: int) -> Data:
+    def when(self, minutes: int) -> Data:
+        """A time as every template gets it: minutes from STARTEX, D-time, DTG and exercise day."""
         start = self.m.info.startex
         return {"time": minutes, "dtime": format_dtime(minutes, start), "dtg": format_dtg(minutes, start),
                 "day": (minutes + start.hour * 60 + start.minute) // 1440}
@@ -159,12 +161,10 @@ class _ContextBuilder:
         }
 
     def days(self, by_day: dict[int, list[Data]]) -> list[Data]:
-        last = self.t(max(self.m.info.duration - 1, 0))["day"]
+        last = self.when(max(self.m.info.duration - 1, 0))["day"]
         date0 = self.m.info.startex.date()
-        import datetime as dt
-
         out = []
-        for day in range(0, last + 1):
+        for day in range(last + 1):
             out.append({"day": day, "label": f"D+{day}", "date": (date0 + dt.timedelta(days=day)).isoformat(),
                         "injects": [i["id"] for i in by_day.get(day, [])]})
         return out
@@ -235,7 +235,7 @@ class _ContextBuilder:
         timeline = self.timelines.get(p.id)
         segments = []
         for seg in (timeline.segments if timeline else ()):
-            segments.append({**self.t(seg.start), "end": seg.end, "end_dtime": self.t(seg.end)["dtime"],
+            segments.append({**self.when(seg.start), "end": seg.end, "end_dtime": self.when(seg.end)["dtime"],
                              "length": seg.end - seg.start, "level": seg.level, "net": seg.net,
                              "down": [{"level": lv, "net": net, "causes": list(c)} for lv, net, c in seg.down]})
         total = sum(s["length"] for s in segments)
@@ -246,9 +246,10 @@ class _ContextBuilder:
                 "primary_share": on_primary / total if total else 1.0}
 
     def constraint(self, c: t.Any) -> Data:
-        return {"id": c.id, "kind": c.kind, **self.t(c.start), "end": c.end, "end_dtime": self.t(c.end)["dtime"],
-                "end_dtg": self.t(c.end)["dtg"],
-                "area": None if c.area is None else {"lat": c.area.lat, "lon": c.area.lon, "radius_km": c.area.radius_km},
+        end = self.when(c.end)
+        area = None if c.area is None else {"lat": c.area.lat, "lon": c.area.lon, "radius_km": c.area.radius_km}
+        return {"id": c.id, "kind": c.kind, **self.when(c.start), "end": c.end, "end_dtime": end["dtime"],
+                "end_dtg": end["dtg"], "area": area,
                 "bands": list(c.bands), "units": list(c.units), "nets": list(c.nets), "systems": list(c.systems),
                 "actor": c.actor, "description": c.description, "intended": getattr(c, "intended", False)}
 
@@ -282,10 +283,11 @@ class _ContextBuilder:
             ids = []
             for tid in i.threat.ids:
                 entry = catalogues.lookup(tid)
-                ids.append({"id": tid, "name": entry.name if entry else "", "catalogue": entry.catalogue if entry else ""})
+                ids.append({"id": tid, "name": entry.name if entry else "",
+                            "catalogue": entry.catalogue if entry else ""})
             threat = {"kind": i.threat.kind, "ids": ids, "actor": i.threat.actor}
         return {
-            "id": i.id, "serial": i.serial, **self.t(i.time), "from": self.ref(i.sender),
+            "id": i.id, "serial": i.serial, **self.when(i.time), "from": self.ref(i.sender),
             "to": [self.ref(u) for u in i.to], "method": i.method, "net": i.net, "title": i.title,
             "description": i.description, "expected_action": i.expected_action,
             "objectives": list(i.objectives), "controller": self.ref(i.controller), "threat": threat,
