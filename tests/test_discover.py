@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from exgen.load import discover
 from exgen.cli import cli
+from exgen.load import discover
 from tests.conftest import FLAGSHIP_DIR, ROOT
 
 

@@ -349,10 +349,12 @@ def test_json_keeps_json_types(tmp_path: Path) -> None:
 
 def make_tree(tmp_path: Path) -> Path:
     """root includes a (which includes sub/c) and b; each adds injects."""
-    write(tmp_path, "root.yaml", "exgen: 1\ninclude: [a.yaml, b.yaml]\nexercise: {id: X}\ninjects:\n  - {id: R0}\n  - {id: R1}\n")
+    write(tmp_path, "root.yaml",
+          "exgen: 1\ninclude: [a.yaml, b.yaml]\nexercise: {id: X}\ninjects:\n  - {id: R0}\n  - {id: R1}\n")
     write(tmp_path, "a.yaml", "include:\n  - sub/c.yaml\nexgen: 1\ninjects:\n  - id: A0\n    title: from a\n")
     write(tmp_path, "sub/c.yaml", "# c\ninjects:\n  - id: C0\n    title: from c\nexcon:\n  cells: [{id: WHITE}]\n")
-    write(tmp_path, "b.yaml", "units: [{id: U1}]\ninjects:\n  - id: B0\n  - id: B1\n    to: [U1, U2]\nexcon:\n  cells: [{id: GREEN}]\n")
+    write(tmp_path, "b.yaml",
+          "units: [{id: U1}]\ninjects:\n  - id: B0\n  - id: B1\n    to: [U1, U2]\nexcon:\n  cells: [{id: GREEN}]\n")
     return tmp_path / "root.yaml"
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import typing as t
 
-from exgen.cli import reference
 from exgen.check.schema import ROOT_SCHEMA, load_schemas
+from exgen.cli import reference
 from tests.conftest import ROOT
 
 DOC = ROOT / "docs" / "reference.md"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exgen import pipeline
-from exgen.check import schema
+from exgen.check import schema, schema_fast
 from exgen.core.diagnostics import Severity
 from tests.conftest import FLAGSHIP, plant
 
@@ -167,7 +167,8 @@ def _flagship_data() -> dict[str, t.Any]:
 
 def _mutations() -> st.SearchStrategy[t.Any]:
     junk = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=8),
-                     st.lists(st.text(max_size=4), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
+                     st.lists(st.text(max_size=4), max_size=3),
+                     st.dictionaries(st.text(max_size=4), st.integers(), max_size=2))
     return st.lists(st.tuples(st.integers(min_value=0, max_value=10**6), st.sampled_from(["set", "delete"]), junk),
                     min_size=1, max_size=6)
 
@@ -215,7 +216,7 @@ def _fast_agrees(name: str, data: t.Any) -> None:
     expected = not any(True for _ in schema.validator(name).iter_errors(data))
     try:
         got = fast(data)
-    except schema._Unknown:
+    except schema_fast.Unknown:
         return  # the fast path declines; jsonschema decides
     assert got == expected, (name, data)
 
@@ -238,5 +239,6 @@ def test_fast_check_agrees_with_jsonschema_on_generated_items(data: st.DataObjec
     item = data.draw(from_schema(inline(name)))
     _fast_agrees(name, item)
     broken = dict(item)
-    broken[data.draw(st.sampled_from(sorted(item)))] = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=3)))
+    junk = data.draw(st.one_of(st.none(), st.integers(), st.text(max_size=3)))
+    broken[data.draw(st.sampled_from(sorted(item)))] = junk
     _fast_agrees(name, broken)

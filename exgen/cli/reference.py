@@ -15,6 +15,7 @@ import typing as t
 from dataclasses import dataclass
 
 from exgen.check.schema import ROOT_SCHEMA, load_schemas
+from exgen.core.pointer import tokens as pointer_tokens
 
 Schema = dict[str, t.Any]
 #: The file holding the shared value types (identifiers, times, positions ...).
@@ -59,8 +60,8 @@ def resolve(ref: str, base: str) -> Target:
     file, _, pointer = ref.partition("#")
     file = file or base
     node: t.Any = load_schemas()[file]
-    for part in [p for p in pointer.split("/") if p]:
-        node = node[part.replace("~1", "/").replace("~0", "~")]
+    for token in pointer_tokens(pointer):
+        node = node[token]
     return Target(file, pointer, node)
 
 

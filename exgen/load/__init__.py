@@ -3,8 +3,9 @@
 In: paths the user names. Out: a merged :class:`Document` (plain data, a
 :class:`~exgen.core.sources.SourceMap` from JSON pointer to file:line:col, the files read)
 and located diagnostics; never an exception for user input. Holds the YAML event-stream
-builder (``yaml_events``), JSON read with positions, includes and merging (``definition``),
-and discovery of root definitions (``discover``).
+builder (``yaml_events``) and its scalar resolution (``scalars``), JSON read with positions
+(``json_text``), reading files, includes and merging (``definition``), and discovery of root
+definitions (``discover``).
 
 Never imports: check, model, comms, enrich, render, package, generate, cli.
 """

@@ -7,10 +7,8 @@ in the *merged* data, the file, line and column it came from.
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import hashlib
-import json
 import os
 import stat
 import typing as t
@@ -20,7 +18,7 @@ from pathlib import Path
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.core.pointer import join as join_pointer
 from exgen.core.sources import Entry, Route, SourceMap, find, key_position, value_position
-from exgen.load import yaml_events
+from exgen.load import json_text, yaml_events
 from exgen.load.yaml_events import Built
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -117,33 +115,14 @@ class _Loader:
 
     def _read(self, display: str, path: Path, where: Location) -> bytes | None:
         """The file's bytes, or None with a diagnostic."""
-        try:
-            info = path.stat()
-            if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError(display)
-            if not stat.S_ISREG(info.st_mode):
-                return self._fail("file-unreadable", f"{display} is not a regular file", where)
-            if info.st_size > MAX_FILE_BYTES:
-                return self._too_large(display, where)
-            with path.open("rb") as stream:
-                raw = stream.read(MAX_FILE_BYTES + 1)
-        except FileNotFoundError:
-            return self._fail("file-not-found", f"file {display} not found", where)
-        except IsADirectoryError:
-            return self._fail("file-unreadable", f"{display} is a directory, not a file", where)
-        except (OSError, ValueError) as problem:
-            reason = getattr(problem, "strerror", None) or str(problem)
-            return self._fail("file-unreadable", f"cannot read {display}: {reason}", where)
-        if len(raw) > MAX_FILE_BYTES:
-            return self._too_large(display, where)
-        return raw
-
-    def _too_large(self, display: str, where: Location) -> None:
-        """Report a file over the size limit."""
-        return self._fail("file-too-large", f"{display} is larger than {MAX_FILE_BYTES >> 20} MiB", where)
+        raw = _read_bytes(display, path)
+        if isinstance(raw, bytes):
+            return raw
+        self._fail(*raw, where)
+        return None
 
     def _fail(self, code: str, message: str, where: Location) -> None:
-        """Record a diagnostic; returns None for the caller to pass on."""
+        """Record a diagnostic."""
         self.diagnostics.append(error(code, message, where))
 
     def _includes(self, parsed: _Parsed, chain: tuple[tuple[Path, str], ...]) -> None:
@@ -272,6 +251,35 @@ def _located(parsed: _Parsed, tokens: list[str], display: str, *, key: bool = Fa
     return Location(display, line, col)
 
 
+def _read_bytes(display: str, path: Path) -> bytes | tuple[str, str]:
+    """The file's bytes, or the code and message saying why they cannot be used."""
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(display)
+        if not stat.S_ISREG(info.st_mode):
+            return "file-unreadable", f"{display} is not a regular file"
+        if info.st_size > MAX_FILE_BYTES:
+            return _too_large(display)
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return "file-not-found", f"file {display} not found"
+    except IsADirectoryError:
+        return "file-unreadable", f"{display} is a directory, not a file"
+    except (OSError, ValueError) as problem:
+        reason = getattr(problem, "strerror", None) or str(problem)
+        return "file-unreadable", f"cannot read {display}: {reason}"
+    if len(raw) > MAX_FILE_BYTES:
+        return _too_large(display)
+    return raw
+
+
+def _too_large(display: str) -> tuple[str, str]:
+    """The problem of a file over the size limit."""
+    return "file-too-large", f"{display} is larger than {MAX_FILE_BYTES >> 20} MiB"
+
+
 def _resolve(display: str) -> Path | None:
     """Absolute path with symlinks followed, or None for an unusable path."""
     try:
@@ -290,7 +298,7 @@ def _parse(raw: bytes, display: str, is_json: bool) -> Built:
         return Built(diagnostics=[problem])
     assert text is not None
     with yaml_events.paused_gc():
-        return _parse_json(text, display) if is_json else yaml_events.build(text, display)
+        return json_text.parse_json(text, display) if is_json else yaml_events.build(text, display)
 
 
 def _decode(raw: bytes, display: str) -> tuple[str | None, Diagnostic | None]:
@@ -314,63 +322,3 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     """1-based (line, col) of byte ``offset``, the column counted in characters."""
     start = raw.rfind(b"\n", 0, offset) + 1
     return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1
-
-
-def _parse_json(text: str, display: str) -> Built:
-    """Strict JSON data; positions (and duplicate keys, depth) from the same text read as YAML."""
-    if not text.strip(" \t\r\n"):
-        return Built(diagnostics=[error("empty-file", "the file holds no data", Location(display))])
-    shadow = yaml_events.build(yaml_events.json_as_yaml(text), display)
-    found = {d.code: d for d in shadow.diagnostics if d.code in ("duplicate-key", "nesting-too-deep")}
-    duplicates: list[str] = []
-    try:
-        data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, duplicates))
-    except json.JSONDecodeError as problem:
-        where = Location(display, problem.lineno, problem.colno)
-        return Built(diagnostics=[error("json-syntax", problem.msg, where)])
-    except RecursionError:
-        deep = found.get("nesting-too-deep") or _too_deep(display)
-        return Built(diagnostics=[deep])
-    except ValueError as problem:
-        return Built(diagnostics=[error("json-syntax", str(problem), Location(display))])
-    lone = yaml_events.lone_surrogate(text)
-    if lone is not None:
-        message = f"{text[lone:lone + 6]} is half of a surrogate pair, not a character"
-        where = Location(display, *yaml_events.line_col(text, lone))
-        return Built(diagnostics=[error("json-syntax", message, where)])
-    problems = [d for d in shadow.diagnostics if d.code in found]
-    if duplicates and "duplicate-key" not in found:
-        problems.append(error("duplicate-key", f"duplicate key {shorten(duplicates[0])}", Location(display)))
-    if "nesting-too-deep" not in found and not shadow.complete and _depth(data) > yaml_events.MAX_DEPTH:
-        problems.append(_too_deep(display))
-    return Built(data, shadow.entry, problems, complete=True)
-
-
-def _json_object(pairs: list[tuple[str, t.Any]], duplicates: list[str]) -> dict[str, t.Any]:
-    """A JSON object keeping the first of duplicate keys and noting the others."""
-    result = dict(pairs)
-    if len(result) != len(pairs):
-        result = {}
-        for key, value in pairs:
-            if key in result:
-                duplicates.append(key)
-            else:
-                result[key] = value
-    return result
-
-
-def _too_deep(display: str) -> Diagnostic:
-    """``nesting-too-deep`` where no position is known."""
-    return error("nesting-too-deep", f"nesting deeper than {yaml_events.MAX_DEPTH} levels", Location(display))
-
-
-def _depth(data: t.Any) -> int:
-    """Container nesting depth of plain data, without recursion."""
-    deepest, todo = 0, [(data, 1)]
-    while todo:
-        node, depth = todo.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
-        if children is not None:
-            deepest = max(deepest, depth)
-            todo.extend((child, depth + 1) for child in children)
-    return deepest

@@ -3,7 +3,8 @@
 ``yaml.compose``/``yaml.load`` recurse (libyaml's composer recurses in C and kills the
 process on deep nesting), follow the YAML 1.1 rules (``NO`` becomes ``False``) and have
 no alias budget. So this module reads the *event* stream and builds the data with an
-explicit stack, resolving scalars by the YAML 1.2 core schema, in one pass.
+explicit stack, resolving scalars by the YAML 1.2 core schema (:mod:`exgen.load.scalars`),
+in one pass. JSON files are read through it too, for positions (:mod:`exgen.load.json_text`).
 
 Positions live in a *shadow* tree parallel to the data: a scalar's entry is a packed
 int (value line/col and key line/col, 1-based, 32 bits each); a container's entry is a
@@ -15,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import math
 import re
 import typing as t
 from dataclasses import dataclass, field
@@ -33,8 +33,9 @@ from yaml.events import (
 )
 
 from exgen.core import pointer
-from exgen.core.sources import Entry, key_position
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
+from exgen.core.sources import Entry, key_position
+from exgen.load.scalars import SPECIAL_FIRST, STD_TAG, resolve_plain, resolve_tagged
 
 _LOADER: t.Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -44,22 +45,6 @@ MAX_ALIAS_NODES = 10_000
 MAX_PROBLEMS = 100
 
 
-_STD = "tag:yaml.org,2002:"
-_MISSING = object()
-_NULLS = ("", "~", "null", "Null", "NULL")
-_CONSTANTS: dict[str, t.Any] = {
-    **dict.fromkeys(_NULLS),
-    **dict.fromkeys(("true", "True", "TRUE"), True),
-    **dict.fromkeys(("false", "False", "FALSE"), False),
-    **{s + v: f for s, f in (("", math.inf), ("+", math.inf), ("-", -math.inf)) for v in (".inf", ".Inf", ".INF")},
-    **dict.fromkeys((".nan", ".NaN", ".NAN"), math.nan),
-}
-_INT = re.compile(r"[-+]?[0-9]+")
-_OCT = re.compile(r"0o[0-7]+")
-_HEX = re.compile(r"0x[0-9a-fA-F]+")
-_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
-#: First characters of plain scalars that may resolve to something other than a string.
-_SPECIAL_FIRST = frozenset("0123456789+-.~nNtTfF")
 _BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 _COLLECTION_KEY = "a mapping key must be a plain value, not a list or mapping"
@@ -97,57 +82,6 @@ class Built:
     complete: bool = False
 
 
-# --- scalars -------------------------------------------------------------------------
-
-
-def _int(text: str) -> t.Any:
-    """``int(text)``, or the text itself when Python refuses that many digits."""
-    try:
-        return int(text)
-    except ValueError:
-        return text
-
-
-def resolve_plain(text: str) -> t.Any:
-    """A plain (unquoted, untagged) scalar by the YAML 1.2 core schema.
-
-    >>> [resolve_plain(s) for s in ("NO", "yes", "0o17", "1e3", "~", "2027-05-10")]
-    ['NO', 'yes', 15, 1000.0, None, '2027-05-10']
-    """
-    value = _CONSTANTS.get(text, _MISSING)
-    if value is not _MISSING:
-        return value
-    if _INT.fullmatch(text):
-        return _int(text)
-    if _OCT.fullmatch(text):
-        return int(text[2:], 8)
-    if _HEX.fullmatch(text):
-        return int(text[2:], 16)
-    if _FLOAT.fullmatch(text):
-        return float(text)
-    return text
-
-
-def resolve_tagged(text: str, tag: str) -> tuple[t.Any, bool]:
-    """A scalar with an explicit tag: ``(value, ok)``; not ok keeps the text."""
-    if tag == "!" or tag == _STD + "str":
-        return text, True
-    value = resolve_plain(text)
-    kind = tag[len(_STD) :] if tag.startswith(_STD) else ""
-    if kind == "null" and value is None:
-        return None, True
-    if kind == "bool" and isinstance(value, bool):
-        return value, True
-    if kind == "int" and type(value) is int:
-        return value, True
-    if kind == "float" and type(value) in (int, float):
-        try:
-            return float(value), True
-        except OverflowError:  # an integer beyond float range
-            return (math.inf if value > 0 else -math.inf), True
-    return text, False
-
-
 def line_col(text: str, index: int) -> tuple[int, int]:
     """1-based (line, col) of character ``index``, counting YAML's line breaks."""
     head = text[:index]
@@ -160,52 +94,6 @@ def _line_text(text: str, line0: int) -> str:
     """The text of 0-based line ``line0`` (YAML's line breaks)."""
     lines = _BREAKS.split(text, maxsplit=line0 + 1)
     return lines[line0] if line0 < len(lines) else ""
-
-
-# --- JSON read as YAML, for positions ----------------------------------------------------
-
-#: Characters JSON strings may hold raw that YAML refuses or counts as line breaks.
-_JSON_ONLY = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
-_JSON_ONLY_SWAP = {c: 0xE000 + (c & 0xFF) for c in (*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF)}
-#: A ``\uD800``-``\uDFFF`` escape, itself not escaped: libyaml refuses surrogate escapes.
-SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
-
-
-def json_as_yaml(text: str) -> str:
-    """JSON text that libyaml reads with the same structure, lines and columns.
-
-    Tabs become spaces (JSON strings hold no raw tab); characters YAML refuses, and
-    surrogate escapes, become distinct private-use ones of the same length. Only
-    positions are taken from this text, never values.
-    """
-    text = text.replace("\t", " ")
-    if _JSON_ONLY.search(text):
-        text = text.translate(_JSON_ONLY_SWAP)
-    if "\\u" in text and SURROGATE_ESCAPE.search(text):
-        text = SURROGATE_ESCAPE.sub(lambda m: f"{m.group(1)}\\uE{m.group(2)[1:]}", text)
-    return text
-
-
-def lone_surrogate(text: str) -> int | None:
-    """Index of a ``\\uD800``-``\\uDFFF`` escape that is not half of a pair (it cannot be written out)."""
-    if "\\u" not in text:
-        return None
-    high: re.Match[str] | None = None
-    for escape in SURROGATE_ESCAPE.finditer(text):
-        is_high = escape.group(2)[1] in "89abAB"
-        if high is not None:
-            if is_high or escape.start() != high.end() or escape.group(1):
-                return high.start(2) - 2
-            high = None
-        elif is_high:
-            high = escape
-        else:
-            return escape.start(2) - 2
-    return None if high is None else high.start(2) - 2
-
-
-
-# --- the builder ---------------------------------------------------------------------
 
 
 @contextlib.contextmanager
@@ -299,14 +187,15 @@ class _Builder:
         anchors = self.anchors
         stack = self.stack
         resolve = resolve_plain
-        special = _SPECIAL_FIRST
+        special = SPECIAL_FIRST
         nokey, discard = _NOKEY, _DISCARD
-        scalar_event, alias_event = ScalarEvent, AliasEvent
-        map_start, seq_start, map_end, seq_end = MappingStartEvent, SequenceStartEvent, MappingEndEvent, SequenceEndEvent
+        scalar_event, alias_event, map_start, seq_start = ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent
+        map_end, seq_end = MappingEndEvent, SequenceEndEvent
         is_map = False
         key: t.Any = nokey
         kpos = 0  # packed key position, already shifted into the high bits
         anchor: tuple[t.Any, ...] | None = None
+        token: str | int  # the new container's pointer token, kept on the stack
         depth = deepest = nodes = 0
         while True:
             event = get_event()
@@ -316,7 +205,7 @@ class _Builder:
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
                 value = event.value
                 if is_map and key is nokey:  # a mapping key: kept as written
-                    if event.tag is not None and not (event.tag == "!" or event.tag.startswith(_STD)):
+                    if event.tag is not None and not (event.tag == "!" or event.tag.startswith(STD_TAG)):
                         self._add("yaml-tag", f"tag {event.tag} is not allowed", mark.line, mark.column)
                     if value in data:
                         self._duplicate(value, data, shadow, mark)
@@ -430,16 +319,16 @@ class _Builder:
         """A scalar with an explicit tag; a tag exgen does not honour is an error."""
         value, ok = resolve_tagged(text, tag)
         if not ok:
-            name = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
-            honoured = tag.startswith(_STD) and tag[len(_STD) :] in ("null", "bool", "int", "float")
+            name = "!!" + tag[len(STD_TAG) :] if tag.startswith(STD_TAG) else tag
+            honoured = tag.startswith(STD_TAG) and tag[len(STD_TAG) :] in ("null", "bool", "int", "float")
             message = f"{shorten(text)} is not a valid {name}" if honoured else f"tag {name} is not allowed"
             self._add("yaml-tag", message, mark.line, mark.column, token)
         return value
 
     def _container_tag(self, tag: str, is_map: bool, mark: t.Any) -> None:
         """Only ``!``, ``!!map`` on mappings and ``!!seq`` on sequences are accepted."""
-        if tag != "!" and tag != _STD + ("map" if is_map else "seq"):
-            name = "!!" + tag[len(_STD) :] if tag.startswith(_STD) else tag
+        if tag != "!" and tag != STD_TAG + ("map" if is_map else "seq"):
+            name = "!!" + tag[len(STD_TAG) :] if tag.startswith(STD_TAG) else tag
             self._add("yaml-tag", f"tag {name} is not allowed here", mark.line, mark.column)
 
     def _duplicate(self, key: str, data: dict[str, t.Any], shadow: list[Entry], mark: t.Any) -> None:
@@ -475,19 +364,18 @@ class _Builder:
             line, col = line_col(self.text, index)
             message = f"character U+{problem.character:04X} is not allowed in YAML ({problem.reason})"
             return error("yaml-syntax", message, Location(self.display, line, col))
-        mark = getattr(problem, "problem_mark", None) or getattr(problem, "context_mark", None)
-        if mark is None:
+        mark = problem.problem_mark or problem.context_mark if isinstance(problem, yaml.MarkedYAMLError) else None
+        if mark is None or not isinstance(problem, yaml.MarkedYAMLError):  # only a MarkedYAMLError has a mark
             return error("yaml-syntax", str(problem), Location(self.display, 1, 1))
-        if getattr(problem, "problem", None) == "exceeded maximum nesting depth":
+        if problem.problem == "exceeded maximum nesting depth":
             self.libyaml_too_deep = mark.index
             return error("nesting-too-deep", _TOO_DEEP, Location(self.display, mark.line + 1, mark.column + 1))
-        tab = self._tab_column(mark.line, mark.column, str(problem.problem or ""))  # type: ignore[attr-defined]
+        tab = self._tab_column(mark.line, mark.column, str(problem.problem or ""))
         if tab is not None:
             message = "tab character in indentation; YAML indents with spaces only"
             return error("yaml-tab", message, Location(self.display, mark.line + 1, tab + 1))
-        message = str(problem.problem or "invalid YAML")  # type: ignore[attr-defined]
-        context = getattr(problem, "context", None)
-        context_mark = getattr(problem, "context_mark", None)
+        message = str(problem.problem or "invalid YAML")
+        context, context_mark = problem.context, problem.context_mark
         if context and context_mark is not None and context_mark.line != mark.line:
             message += f" ({context} that started on line {context_mark.line + 1})"
         elif context:
