@@ -8,8 +8,8 @@ shows the median wall time, the peak resident memory of the largest process (its
 ``ru_maxrss`` from ``os.wait4``, which counts the child and the descendants it waited
 for, and nothing else) and the peak memory of the whole process tree (``exgen build``
 renders in worker processes: the summed proportional set size, PSS, of the child and its
-descendants, sampled from ``/proc`` every 50 ms; shared pages are counted once). The figures are printed, never asserted: the exit code is 0
-unless the benchmark itself cannot run.
+descendants, sampled from ``/proc`` every 50 ms; shared pages are counted once). The figures
+are printed, never asserted: the exit code is 0 unless the benchmark itself cannot run.
 
     python benchmarks/run.py --exgen .venv/bin/exgen --check-jsonschema benchmarks/.venv-bench/bin/check-jsonschema
 """
@@ -183,8 +183,8 @@ def measure_alternating(first: list[str], second: t.Callable[[], list[str]], run
             _run_into(small, smaller, env, cwd)
         _run_into(a, first, env, cwd)
         _run_into(b, second(), env, cwd)
-    return (a, b, [y / x for x, y in zip(a.seconds, b.seconds)],
-            [x / s for x, s in zip(a.seconds, small.seconds)])
+    return (a, b, [y / x for x, y in zip(a.seconds, b.seconds, strict=True)],
+            [x / s for x, s in zip(a.seconds, small.seconds, strict=True)])
 
 
 def _run_into(out: Runs, args: list[str], env: dict[str, str], cwd: Path) -> None:

@@ -471,7 +471,7 @@ class _Gen:
     def _plan(self, a: str, b: str, nets: list[str | None]) -> None:
         levels = [n for n in dict.fromkeys(nets) if n and self._shared(n, a, b)]
         plan: dict[str, t.Any] = {"id": f"PACE-{b}", "between": [a, b]}
-        for level, net in zip(("primary", "alternate", "contingency", "emergency"), levels):
+        for level, net in zip(("primary", "alternate", "contingency", "emergency"), levels, strict=False):
             plan[level] = net
         self.pace[frozenset((a, b))] = plan
 

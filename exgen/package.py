@@ -100,7 +100,8 @@ class Writer:
             raise PackageError(f"two outputs write '{rel}'; give them different output paths")
         self.entries[rel] = (sha256, size)
 
-    def _io(self, action: t.Callable[[], None]) -> None:
+    def _io(self, action: t.Callable[[], object]) -> None:
+        """Run one file-system step of :meth:`commit` (its result unused); an OSError is a PackageError."""
         try:
             action()
         except OSError as exc:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import os
 import typing as t
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from exgen.check.run import Checked, check
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 
 if t.TYPE_CHECKING:
     from exgen.load import Document
-    from exgen.render.engine import TemplateSet
+    from exgen.render.outputs import TemplateSet
 
 __all__ = ["Built", "Checked", "Summary", "build", "check", "check_many", "default_jobs", "load_template_set",
            "manifest_info"]
@@ -27,7 +27,7 @@ def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tup
     from pathlib import Path
 
     from exgen.check import outputs
-    from exgen.render import engine as render
+    from exgen.render import outputs as render
 
     dirs = tuple(Path(d) for d in user_dirs)
     missing = [error("template-dir", f"template directory '{d}' does not exist", Location(str(d)))
@@ -61,27 +61,30 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
 
     from exgen import enrich, package
     from exgen.render import context
-    from exgen.render import engine as render
+    from exgen.render.engine import render_into
+    from exgen.render.errors import RenderError
+    from exgen.render.outputs import output_names, select_outputs
+    from exgen.render.plan import count_renders
     checked = check(path, strict=strict)
     result = Built(checked)
-    if not checked.ok or checked.model is None or checked.document is None:
+    if not checked.ok or checked.model is None or checked.comms is None or checked.document is None:
         return result
     templates, found = load_template_set(template_dirs)
     if found:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, *found])
         return result
     if only is not None:  # --only: a partial package, recorded in its manifest
-        selected, unknown = render.select_outputs(templates, only)
+        selected, unknown = select_outputs(templates, only)
         if unknown:
             checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(
                 "unknown-output", f"no output named {', '.join(unknown)}; choose from: "
-                f"{', '.join(render.output_names(templates))}", Location(path))])
+                f"{', '.join(output_names(templates))}", Location(path))])
             return result
         templates = selected
     enrichment = enrich.enrich(checked.model, seed)
     findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
     ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
-    total = render.count_renders(templates, ctx)
+    total = count_renders(templates, ctx)
     done = 0
 
     def tick(n: int) -> None:
@@ -95,9 +98,9 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
         info["only"] = sorted({s.name for s in templates.outputs})
     try:
         with package.Writer(Path(out), force=force) as writer:
-            render.render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick)
+            render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick)
             written = writer.commit(info)
-    except render.RenderError as exc:
+    except RenderError as exc:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
         return result
     except package.PackageError as exc:

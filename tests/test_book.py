@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from exgen import enrich, pipeline
-from exgen.render import context
 from exgen.core.resources import data_dir
+from exgen.render import context
 from tests.conftest import FLAGSHIP, ROOT
 from tests.test_documents import Node, Page
 
@@ -131,10 +131,12 @@ def expectations(ctx: dict[str, t.Any]) -> list[tuple[str, int, str, str]]:
         ("sec-comms-nets", len(ctx["nets"]), "nets", COMMS),
         ("sec-comms-pace", len(ctx["pace"]), "PACE plans", COMMS),
         ("sec-comms-constraints", len(ctx["constraints"]), "constraints, earliest first", COMMS),
-        ("sec-comms-timelines", len(ctx["pace"]), f"PACE plans, least time on the primary means first ({staying} stay on it throughout)", COMMS),
+        ("sec-comms-timelines", len(ctx["pace"]),
+         f"PACE plans, least time on the primary means first ({staying} stay on it throughout)", COMMS),
         ("sec-comms-timelines", off, "periods in which a PACE plan runs below its primary means", COMMS),
         ("sec-comms-findings", len(comms_findings), "comms findings", COMMS),
-        ("sec-msel-units", sum(1 for u in ctx["units"] if u["injects"]), "receiving units, most injects first", UNIT_LIST),
+        ("sec-msel-units", sum(1 for u in ctx["units"] if u["injects"]), "receiving units, most injects first",
+         UNIT_LIST),
     ]
 
 
@@ -149,7 +151,8 @@ def test_large_book_cuts_every_table_at_book_rows_with_one_note_each(large: dict
         limit = rows * LIMIT_FACTOR.get(sec, 1)
         for table in (n for n in book[sec] if n.tag == "table"):
             assert len(body_rows(table)) <= limit, f"{sec}: {len(body_rows(table))} rows"
-        want = [(min(limit, total), total, what, path) for s, total, what, path in expected if s == sec and total > limit]
+        want = [(min(limit, total), total, what, path)
+                for s, total, what, path in expected if s == sec and total > limit]
         got = [(shown, total, what, path) for shown, total, what, _, path in notes(book[sec])]
         assert got == want, sec
 
@@ -203,7 +206,8 @@ def test_cut_lists_inside_cells_say_how_many_more(large: dict[str, t.Any]) -> No
 
 
 def test_every_note_names_a_document_of_the_package() -> None:
-    declared = {o["output"] for o in yaml.safe_load((data_dir("templates") / "outputs.yaml").read_text("utf-8"))["outputs"]}
+    outputs_yaml = (data_dir("templates") / "outputs.yaml").read_text("utf-8")
+    declared = {o["output"] for o in yaml.safe_load(outputs_yaml)["outputs"]}
     folders = {o.split("{")[0] for o in declared if "{" in o}
     macros = (data_dir("templates") / "book" / "macros.html.j2").read_text("utf-8")
     block = macros[macros.index("{% set sources = {"):]
@@ -221,7 +225,8 @@ def test_small_exercise_book_has_no_cut_and_no_note(flagship_package: Path) -> N
 
 
 def unit_ids(node: Node) -> list[str]:
-    return [r.attrs["id"].removeprefix("unit-") for r in node.iter() if r.tag == "tr" and r.attrs.get("id", "").startswith("unit-")]
+    return [r.attrs["id"].removeprefix("unit-") for r in node.iter()
+            if r.tag == "tr" and r.attrs.get("id", "").startswith("unit-")]
 
 
 @pytest.mark.parametrize("which", ["flagship", "large"])

@@ -199,19 +199,19 @@ def test_parallel_and_serial_rendering_give_the_same_package(tmp_path: Path, no_
 def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Two output lines with one template (the book as HTML and as PDF) share one rendering,
     and the conversion runs in a converter process even with --jobs 1."""
-    from exgen.render import convert
-    from exgen.render import engine as render
+    from exgen.render import convert, stream
 
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "sheet.html.j2").write_text("<!doctype html><title>Sheet</title><h1>{{ exercise.id }} sheet</h1>\n", "utf-8")
+    (mine / "sheet.html.j2").write_text("<!doctype html><title>Sheet</title><h1>{{ exercise.id }} sheet</h1>\n",
+                                        "utf-8")
     (mine / "outputs.yaml").write_text(
         "outputs:\n"
         "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.html}\n"
         "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.pdf, convert: pdf}\n", "utf-8")
     rendered: list[str] = []
     converted: list[str] = []
-    real_render, real_convert = render.render_chunks, convert.convert_in_fresh_process
+    real_render, real_convert = stream.render_chunks, convert.convert_in_fresh_process
 
     def counting_render(env, spec, context, item):  # type: ignore[no-untyped-def]
         rendered.append(spec.output)
@@ -221,7 +221,7 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
         converted.append(rel)
         return real_convert(kind, source, folder, rel, startex)
 
-    monkeypatch.setattr(render, "render_chunks", counting_render)
+    monkeypatch.setattr(stream, "render_chunks", counting_render)
     monkeypatch.setattr(convert, "convert_in_fresh_process", counting_convert)
     build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)], only=["sheet"], jobs=1)
     assert rendered == ["sheet/sheet.pdf"] and converted == ["sheet/sheet.pdf"]
@@ -234,16 +234,16 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
 
 def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_pdf: str,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    from exgen.render import engine as render
+    from exgen.render import stream
 
-    real = render.write_job
+    real = stream.write_job
 
     def dies(env, spec, context, item, folder):  # type: ignore[no-untyped-def]
         if spec.output == "comms/comms-plan.html":
             os._exit(9)  # a worker killed mid-render (out of memory, a crash in a C library)
         return real(env, spec, context, item, folder)
 
-    monkeypatch.setattr(render, "write_job", dies)
+    monkeypatch.setattr(stream, "write_job", dies)
     result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[no_pdf], jobs=2)
     assert result.written is None
     assert [d.code for d in result.checked.diagnostics if d.is_error] == ["render-worker"]
@@ -287,7 +287,7 @@ def test_golden_files(flagship_package: Path) -> None:
 
 
 def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp_path: Path) -> None:
-    from exgen.render import engine as render
+    from exgen.render.environment import environment
 
     mine = tmp_path / "mine"
     mine.mkdir()
@@ -295,25 +295,25 @@ def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp
     outputs = [("first", "one"), ("second", "two")]
     for word, folder in outputs:
         card.write_text(f"{word} {{{{ inject.id }}}}", "utf-8")
-        render.environment.cache_clear()  # a new process: only the on-disk bytecode cache is shared
+        environment.cache_clear()  # a new process: only the on-disk bytecode cache is shared
         build(FLAGSHIP, tmp_path / folder, template_dirs=[str(mine)], only=["cards"], jobs=1)
     assert (tmp_path / "one" / "injects" / "INJ-001.html").read_text("utf-8") == "first INJ-001"
     assert (tmp_path / "two" / "injects" / "INJ-001.html").read_text("utf-8") == "second INJ-001"
 
 
 def test_the_template_cache_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    from exgen.render import engine as render
+    from exgen.render.environment import bytecode_cache
 
-    assert render._bytecode_cache() is not None
+    assert bytecode_cache() is not None
     monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
-    assert render._bytecode_cache() is None
+    assert bytecode_cache() is None
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_template_printing_without_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
-    from exgen.render import engine as render
+    from exgen.render import stream
 
-    monkeypatch.setattr(render, "MAX_OUTPUT_BYTES", 50_000)  # 64 MiB in real life
+    monkeypatch.setattr(stream, "MAX_OUTPUT_BYTES", 50_000)  # 64 MiB in real life
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "msel.csv.j2").write_text("{% for i in range(100000) %}row {{ i }}\n{% endfor %}", "utf-8")
@@ -345,10 +345,10 @@ def test_a_full_disk_is_a_located_error_not_a_traceback(tmp_path: Path, monkeypa
 
 
 def _niceness_after(index: int) -> tuple[int, int]:
-    from exgen.render import engine as render
+    from exgen.render.parallel import ForkState
 
     before = os.nice(0)
-    render._render_task(index)
+    ForkState.work(index)
     return before, os.nice(0)
 
 
@@ -357,25 +357,24 @@ def test_workers_yield_the_cpu_to_converters_only_after_rendering_their_sources(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from exgen.render import engine as render
+    from exgen.render.outputs import OutputSpec, TemplateSet
+    from exgen.render.parallel import WORKER_NICE, ForkState
 
     (tmp_path / "t.html.j2").write_text("<p>{{ exercise.id }}</p>", "utf-8")
     (tmp_path / "out").mkdir()
     (tmp_path / "scratch").mkdir()
-    templates = render.TemplateSet((tmp_path,))
-    pdf = render.OutputSpec(template="t.html.j2", output="t.pdf", convert="pdf")
-    html = render.OutputSpec(template="t.html.j2", output="t.html")
+    templates = TemplateSet((tmp_path,))
+    pdf = OutputSpec(template="t.html.j2", output="t.pdf", convert="pdf")
+    html = OutputSpec(template="t.html.j2", output="t.html")
     tasks = [[(pdf, None)], [(html, None)]]
-    render._FORKED = (templates, {"exercise": {"id": "EX-1"}}, tasks, tmp_path / "out", tmp_path / "scratch")
-    try:
-        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork")) as pool:
-            source = pool.submit(_niceness_after, 0).result()
-            text = pool.submit(_niceness_after, 1).result()
-            again = pool.submit(_niceness_after, 1).result()
-    finally:
-        render._FORKED = None
+    state = ForkState(templates, {"exercise": {"id": "EX-1"}}, tasks, tmp_path / "out", tmp_path / "scratch")
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"), initializer=state.adopt) as pool:
+        source = pool.submit(_niceness_after, 0).result()
+        text = pool.submit(_niceness_after, 1).result()
+        again = pool.submit(_niceness_after, 1).result()
+    assert ForkState.inherited is None  # only the workers adopted it
     start = source[0]
     assert source == (start, start)  # the conversion's source: full priority
-    assert text == (start, min(start + render.WORKER_NICE, 19))  # then nice, once
+    assert text == (start, min(start + WORKER_NICE, 19))  # then nice, once
     assert again == (text[1], text[1])
     assert (tmp_path / "out" / "t.html").read_text("utf-8") == "<p>EX-1</p>"

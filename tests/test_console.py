@@ -123,7 +123,8 @@ def test_filters_unit_search_and_others(page: Page, data: dict[str, t.Any]) -> N
     assert page.locator("#summary").text_content().startswith(f"Showing {len(expected)} of {len(injects)}")
 
     page.click("#f-clear")
-    page.wait_for_function(f"document.querySelectorAll('#msel-body tr[data-inject]:not([hidden])').length == {len(injects)}")
+    shown = "document.querySelectorAll('#msel-body tr[data-inject]:not([hidden])').length"
+    page.wait_for_function(f"{shown} == {len(injects)}")
     page.fill("#f-search", "ransomware")
     expected = [i["id"] for i in injects
                 if "ransomware" in " ".join([i["title"], i["description"], i["expected_action"]]).lower()]

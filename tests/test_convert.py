@@ -17,6 +17,8 @@ import pytest
 
 from exgen import pipeline
 from exgen.render import convert
+from exgen.render.pdf import html_to_pdf, refusing_fetcher_class
+from exgen.render.xlsx import json_to_xlsx
 from tests.conftest import FLAGSHIP, ROOT
 
 HEADER = ["Serial", "Inject id", "DTG", "D-time", "Day", "From", "To", "Method", "Net", "Title", "Description",
@@ -87,7 +89,7 @@ def test_workbook_sheets_header_rows_and_print_setup(package: Path, flagship: di
 
 def _workbook(spec: object) -> object:
     openpyxl = pytest.importorskip("openpyxl")
-    return openpyxl.load_workbook(io.BytesIO(convert.json_to_xlsx(json.dumps(spec), CTX)))
+    return openpyxl.load_workbook(io.BytesIO(json_to_xlsx(json.dumps(spec), CTX)))
 
 
 def test_strings_are_never_formulas() -> None:
@@ -120,7 +122,7 @@ def test_strings_are_never_formulas() -> None:
 )
 def test_malformed_spec_is_a_clear_convert_error(text: str, message: str) -> None:
     with pytest.raises(convert.ConvertError) as info:
-        convert.json_to_xlsx(text, CTX)
+        json_to_xlsx(text, CTX)
     assert message in str(info.value)
 
 
@@ -201,7 +203,7 @@ def test_both_formats_are_byte_identical_across_processes(package: Path, tmp_pat
 
 
 def test_fetcher_serves_data_uris_and_refuses_everything_else() -> None:
-    fetcher = convert._refusing_fetcher_class()()
+    fetcher = refusing_fetcher_class()()
     assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
     for url in ("file:///etc/passwd", "http://127.0.0.1/x.png", "https://example.org/a.css", "ftp://h/f"):
         with pytest.raises(ValueError):
@@ -214,7 +216,7 @@ PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA
 
 
 def test_data_uri_image_is_embedded() -> None:
-    pdf = convert.html_to_pdf(f'<p>one pixel</p><img src="{PIXEL}" width="20" height="20">', CTX)
+    pdf = html_to_pdf(f'<p>one pixel</p><img src="{PIXEL}" width="20" height="20">', CTX)
     assert pdf.startswith(b"%PDF") and b"/Image" in pdf
 
 
@@ -236,7 +238,7 @@ def test_pdf_refuses_local_files(html: str) -> None:
     """Decision: a refused resource fails the conversion (ConvertError naming the URL) instead of
     being dropped silently, so a template author learns at once that a PDF embeds data: URIs only."""
     with pytest.raises(convert.ConvertError) as info:
-        convert.html_to_pdf(html, CTX)
+        html_to_pdf(html, CTX)
     assert "etc/passwd" in str(info.value) and "data: URIs" in str(info.value)
 
 
@@ -262,7 +264,7 @@ def test_template_reading_a_local_file_fails_the_build_and_leaks_nothing(tmp_pat
 
 def test_pdf_is_deterministic_for_the_same_html() -> None:
     html = "<title>T</title><h1>Ein Titel — Šđčćž</h1>" + "<p>text</p>" * 50
-    assert convert.html_to_pdf(html, CTX) == convert.html_to_pdf(html, CTX)
+    assert html_to_pdf(html, CTX) == html_to_pdf(html, CTX)
     pypdf = pytest.importorskip("pypdf")
-    other = convert.html_to_pdf(html, {"exercise": {"startex": "2030-01-01T00:00:00Z"}})
+    other = html_to_pdf(html, {"exercise": {"startex": "2030-01-01T00:00:00Z"}})
     assert pypdf.PdfReader(io.BytesIO(other)).metadata["/CreationDate"] == "D:20300101000000Z"

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from exgen import enrich, pipeline
-from exgen.render import context
-from exgen.render import engine as render
 from exgen.core.resources import data_dir
+from exgen.render import context
+from exgen.render.environment import environment
 from tests.conftest import FLAGSHIP
 
 #: Links the index carries to documents other helpers add; tolerated as missing only while
@@ -145,7 +145,7 @@ def test_evaluator_guide_has_tasks_measures_injects_and_ratings(package: Path, c
             assert f"{code} = {name}" in text, f"{obj['id']}: rating {code} not defined"
         for heading in ("Strengths", "Areas for improvement", "Root causes"):
             assert heading.upper() in text.upper()
-        assert inject_links(doc) == in_time_order(ctx, lambda i: obj["id"] in i["objectives"])
+        assert inject_links(doc) == in_time_order(ctx, lambda i, oid=obj["id"]: oid in i["objectives"])
         for ev in obj["evaluators"]:
             assert ev in text
 
@@ -234,7 +234,8 @@ def test_handbook_lists_every_controllers_injects_in_time_order(package: Path, c
     doc = page(package, "handbook/controller-evaluator-handbook.html")
     for c in ctx["controllers"]:
         section = doc.find_id(f"ctl-{c['id']}")
-        expected = in_time_order(ctx, lambda i, cid=c["id"]: i["controller"] is not None and i["controller"]["id"] == cid)
+        expected = in_time_order(ctx, lambda i, cid=c["id"]: i["controller"] is not None
+                                 and i["controller"]["id"] == cid)
         assert inject_links(section) == expected, c["id"]
     text = doc.text()
     assert "NO DUFF" in text and ctx["exercise"]["startex_dtg"] in text and ctx["exercise"]["endex_dtg"] in text
@@ -260,7 +261,8 @@ def test_every_html_parses_balanced_and_carries_the_banner_top_and_bottom(packag
 
 
 def test_index_links_resolve_inside_the_package(package: Path) -> None:
-    declared = {o["output"] for o in yaml.safe_load((data_dir("templates") / "outputs.yaml").read_text("utf-8"))["outputs"]
+    outputs_yaml = (data_dir("templates") / "outputs.yaml").read_text("utf-8")
+    declared = {o["output"] for o in yaml.safe_load(outputs_yaml)["outputs"]
                 if o.get("enabled", True)}
     doc = page(package, "index.html")
     ids = {n.attrs["id"] for n in doc.iter() if "id" in n.attrs}
@@ -306,7 +308,7 @@ def test_every_card_names_its_day_and_its_objectives(package: Path, ctx: dict[st
 
 def test_cards_link_one_shared_stylesheet_and_other_documents_stand_alone(package: Path) -> None:
     css = (package / "injects" / "card.css").read_text("utf-8")
-    layout = render.environment().get_template("layout/style.css.j2").render().strip()
+    layout = environment().get_template("layout/style.css.j2").render().strip()
     assert layout and layout in css  # the layout's rules, banners included …
     assert "body.inject-card" in css and ".ctrl-box" in css  # … and the card's own
     for card in sorted((package / "injects").glob("*.html")):

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen.enrich import detail as en
 from exgen.core.diagnostics import Location
-from exgen.model import Exercise, build_data
+from exgen.enrich import detail as en
 from exgen.enrich.names import OWN_LOCALES, callsign_words, name_list, real_places
 from exgen.enrich.names.places import place_name
 from exgen.enrich.names.romanize import needs_romanizing, romanize, to_ascii
+from exgen.model import Exercise, build_data
 
 EMAIL = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*@[a-z0-9-]+\.exercise\.example$")
 NATO_ALPHABET = {
@@ -300,7 +300,7 @@ def test_unit_callsigns_are_generated_or_given() -> None:
 
 def test_net_callsigns_are_unique_within_each_net() -> None:
     data = definition(units=400, injects=0)
-    for i in range(0, 40):
+    for i in range(40):
         data["units"][i]["callsign"] = "ZEUS 6" if i % 2 else "zeus  6"  # clash as heard
     data["nets"].append({"id": "NET-2", "kind": "data", "members": [f"U-{i:03d}" for i in range(0, 400, 3)]})
     enrichment = en.enrich(build(data), 21)

@@ -22,9 +22,9 @@ import pytest
 from click.testing import CliRunner
 
 from exgen import pipeline
-from exgen.render import filters
-from exgen.render import engine as render
 from exgen.cli import cli
+from exgen.render import filters
+from exgen.render.outputs import output_names, select_outputs
 from tests.conftest import FLAGSHIP, FLAGSHIP_DIR, plant
 
 SPECS = Path(__file__).parent / "data" / "specs"
@@ -96,7 +96,8 @@ def test_c2sim_validates_against_the_c2sim_xsd(pkg: Path, c2sim_schema: t.Any) -
 def test_c2sim_carries_units_superiors_symbols_locations_and_networks(pkg: Path, ctx: dict[str, t.Any]) -> None:
     root = ET.parse(pkg / "exports" / "c2sim-initialization.xml").getroot()
     assert root.tag == f"{C2}MessageBody"
-    entities = {e.findtext(f"{C2}UUID"): e for e in root.iter() if e.tag in (f"{C2}Unit", f"{C2}NonMilitaryOrganization")}
+    kinds = (f"{C2}Unit", f"{C2}NonMilitaryOrganization")
+    entities = {e.findtext(f"{C2}UUID"): e for e in root.iter() if e.tag in kinds}
     assert set(entities) == {unit_uuid(u["id"]) for u in ctx["units"]}
     nets = {n.findtext(f"{C2}UUID"): n.findtext(f"{C2}Name") for n in root.iter(f"{C2}CommunicationNetwork")}
     assert nets == {unit_uuid(n["id"], "net"): n["name"] for n in ctx["nets"]}
@@ -213,7 +214,8 @@ def test_geojson_checker_catches_mistakes() -> None:
     good = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [ring]}, "properties": {}}]}
     assert geojson_problems(good) == []
-    clockwise = {**good, "features": [{**good["features"][0], "geometry": {"type": "Polygon", "coordinates": [ring[::-1]]}}]}
+    reversed_area = {"type": "Polygon", "coordinates": [ring[::-1]]}
+    clockwise = {**good, "features": [{**good["features"][0], "geometry": reversed_area}]}
     assert "counterclockwise" in geojson_problems(clockwise)[0]
     swapped = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [42.0, 119.0]}, "properties": {}}]}
@@ -348,7 +350,7 @@ def test_only_with_an_unknown_name_is_a_usage_error_listing_the_names(tmp_path: 
 def test_build_help_lists_every_builtin_output_name() -> None:
     tset, found = pipeline.load_template_set()
     assert not found
-    names = render.output_names(tset)
+    names = output_names(tset)
     assert set(names) >= {"book", "msel", "cards", "eeg", "role-players", "handbook", "comms", "charts",
                           "console", "c2sim", "geojson", "kml", "cot", "ical", "index"}
     help_text = CliRunner().invoke(cli, ["build", "--help"]).output
@@ -366,4 +368,4 @@ def test_override_lines_keep_or_set_their_name(tmp_path: Path) -> None:
     assert not found
     names = {s.output: s.name for s in tset.outputs}
     assert names["exports/msel.ics"] == "ical" and names["extra/list.csv"] == "extra" and names["mine.csv"] == "mine"
-    assert render.select_outputs(tset, ["mine", "nope"])[1] == ["nope"]
+    assert select_outputs(tset, ["mine", "nope"])[1] == ["nope"]

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exgen import pipeline
+from exgen.cli.generate import generate as generate_cmd
 from exgen.generate import brief as brief_mod
 from exgen.generate import draft, library, place
-from exgen.cli.generate import generate as generate_cmd
 from tests.conftest import FLAGSHIP_DIR, ROOT
 
 BRIEFS = ROOT / "scenarios" / "briefs"
@@ -255,7 +255,8 @@ def test_brief_forces_problems_point_into_the_included_files(tmp_path: Path) -> 
     folder = tmp_path / "brief"
     shutil.copytree(FLAGSHIP_BRIEF.parent, folder)
     brief = folder / "brief.yaml"
-    brief.write_text(brief.read_text("utf-8").replace("    - code: comms-incompatible\n", "    - code: comms-incompatible-x\n"),
+    text = brief.read_text("utf-8")
+    brief.write_text(text.replace("    - code: comms-incompatible\n", "    - code: comms-incompatible-x\n"),
                      "utf-8")
     result = draft.generate(str(brief), str(tmp_path / "out"), seed=0)
     errors = [d for d in result.diagnostics if d.is_error]

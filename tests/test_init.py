@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from exgen import pipeline
-from exgen.cli import scaffold as init
 from exgen.cli import cli
+from exgen.cli import scaffold as init
 from tests.conftest import ROOT
 
 DEFINITION_FILES = ["exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml", "injects.yaml"]
@@ -223,13 +223,13 @@ def test_template_guide_examples_build(tmp_path: Path) -> None:
 def test_template_guide_filter_examples_render_as_documented() -> None:
     import html
 
-    from exgen.render import engine as render
+    from exgen.render.environment import environment
 
     text = (ROOT / "docs" / "templates.md").read_text("utf-8")
     table = text[text.index("<!-- example: filters -->"):].split("\n\n", 1)[0]
     rows = [r for r in table.splitlines() if r.startswith("| `") and "{{" in r]
     assert len(rows) >= 10
-    env = render.environment(())
+    env = environment(())
     ctx = {"exercise": {"startex": "2027-05-10T06:00:00Z", "classification": "NATO UNCLASSIFIED",
                         "marking": "EXERCISE EXERCISE EXERCISE"},
            "unit": {"sidc": "10131000161211000000"}}

@@ -28,7 +28,8 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=FORMAT_CHOICE, default="text", show_default=True,
-              help="text for people; json (versioned), github (workflow annotations) or sarif (code scanning) for tools.")
+              help="text for people; json (versioned), github (workflow annotations) or sarif (code scanning) "
+                   "for tools.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Validate this many definitions at once (default: one per CPU core).")
@@ -43,8 +44,8 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
     when valid, 1 when any error is found (with --strict, any warning).
     """
     from exgen import pipeline
-    from exgen.load import discover
     from exgen.cli import report
+    from exgen.load import discover
 
     targets = discover.find(paths)
     for name in targets.unmatched:
@@ -147,15 +148,15 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
 def _check_output_names(names: list[str], template_dirs: tuple[str, ...]) -> None:
     """--only: a usage error (exit 2) naming the valid outputs when a name is unknown."""
     from exgen import pipeline
-    from exgen.render import engine as render
+    from exgen.render.outputs import output_names, select_outputs
 
     tset, found = pipeline.load_template_set(template_dirs)
     if found:
         return  # broken template directories: the build reports them as diagnostics
-    unknown = render.select_outputs(tset, names)[1]
+    unknown = select_outputs(tset, names)[1]
     if unknown:
         raise click.BadParameter(f"unknown output {', '.join(repr(n) for n in unknown)}; "
-                                 f"choose from: {', '.join(render.output_names(tset))}", param_hint="--only")
+                                 f"choose from: {', '.join(output_names(tset))}", param_hint="--only")
 
 
 def _size(n: int) -> str:
@@ -179,8 +180,8 @@ def comms(file: str, at_time: str | None, fmt: str, width: int) -> None:
     import json
 
     from exgen import pipeline
-    from exgen.comms import view as commsview
     from exgen.cli import report
+    from exgen.comms import view as commsview
     from exgen.model import TimeError
 
     result = pipeline.check(file)
@@ -240,7 +241,6 @@ def templates_list(template_dirs: tuple[str, ...]) -> None:
     """Every template: name, what it renders, and whether it is built-in or overridden."""
     from exgen import pipeline
     from exgen.cli import report
-    from exgen.render import engine as render
 
     tset, found = pipeline.load_template_set(template_dirs)
     if found:
@@ -323,7 +323,7 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
 
 def _register_generate() -> None:
-    """``exgen generate`` lives with the generator; its module imports only click."""
+    """``exgen generate`` has a module of its own; it imports the generator only when it runs."""
     from exgen.cli.generate import generate
 
     cli.add_command(generate)

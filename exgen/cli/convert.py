@@ -10,7 +10,8 @@ from __future__ import annotations
 import sys
 
 from exgen import package
-from exgen.render.convert import CONVERT_FAILED, ConvertError, convert_file
+from exgen.render.convert import CONVERT_FAILED, ConvertError
+from exgen.render.converters import convert_file
 
 
 def main(argv: list[str]) -> int:

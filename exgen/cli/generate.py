@@ -1,4 +1,4 @@
-"""The ``exgen generate`` click command (registered by ``exgen/cli.py``)."""
+"""The ``exgen generate`` click command (registered by :mod:`exgen.cli.commands`)."""
 
 from __future__ import annotations
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from exgen.core.pointer import tokens as pointer_tokens
 
 #: A parsed value's position entry: an int, or (int, Entry, ...) for a collection.
-Entry = t.Union[int, tuple[t.Any, ...], list[t.Any]]
+Entry = int | tuple[t.Any, ...] | list[t.Any]
 #: A route sends a merged path to its file: an owner file index, or (offsets, file indices)
 #: for a list concatenated from several files.
-Route = t.Union[int, tuple[list[int], list[int]]]
+Route = int | tuple[list[int], list[int]]
 KeyIndex = t.Callable[[dict[str, t.Any], str], int]
 
 _M32 = 0xFFFFFFFF

@@ -8,9 +8,16 @@ Never imports: load, check, render, package, generate, cli.
 """
 
 from exgen.enrich.detail import (
-    Enrichment, Persona, default_nation, enrich, entity_seed, fictional_phone, locale_for, make_persona,
-    net_callsigns, unit_callsign,
+    Enrichment,
+    Persona,
+    default_nation,
+    enrich,
+    fictional_phone,
+    locale_for,
+    make_persona,
+    net_callsigns,
+    unit_callsign,
 )
 
-__all__ = ["Enrichment", "Persona", "default_nation", "enrich", "entity_seed", "fictional_phone", "locale_for",
+__all__ = ["Enrichment", "Persona", "default_nation", "enrich", "fictional_phone", "locale_for",
            "make_persona", "net_callsigns", "unit_callsign"]

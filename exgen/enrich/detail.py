@@ -21,7 +21,6 @@ Conventions (documented for instructors in exgen/names/README.md):
 
 from __future__ import annotations
 
-import hashlib
 import random
 import re
 import typing as t

@@ -1,7 +1,10 @@
 """``exgen generate``: draft a full exercise definition from a short brief and an inject library.
 
-Upstream of the pipeline: the draft is definition files, never a package, and it passes through
-the same validation as a hand-written definition before it is moved into place.
+Upstream of the pipeline. In: a brief (read and located like a definition) and the inject
+library (built-in plus instructor directories). Out: definition files, never a package; the
+draft passes through the same checks as a hand-written definition (the semantic stage in
+memory, then ``validate --strict`` on the written files) before it is moved into place with
+core's atomic staging.
 
 One module, one idea: :mod:`library` (the inject library as data), :mod:`brief` (the brief and
 its checks), :mod:`forces` (what the order of battle says about recipients), :mod:`place`
@@ -9,5 +12,7 @@ its checks), :mod:`forces` (what the order of battle says about recipients), :mo
 plan), :mod:`select` (which pattern goes to whom on which day), :mod:`cast` (EXCON: cells, role
 players, controllers, evaluators), :mod:`compose` (slots to injects), :mod:`verify` (in-memory
 check and repair, final check), :mod:`write` (stable YAML, atomic move), :mod:`coverage` (the
-report), :mod:`draft` (the whole run) and :mod:`command` (the click command).
+report) and :mod:`draft` (the whole run). The click command lives in :mod:`exgen.cli.generate`.
+
+Never imports: render, package, cli (nor the pipeline, which reaches them).
 """

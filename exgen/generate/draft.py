@@ -86,7 +86,7 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     except write.DraftError as exc:
         return Result(sort_diagnostics([*found, error("draft-target", str(exc), Location(out))]))
     checked = verify.check_written(str(tmp / write.ROOT))
-    if not checked.ok or checked.model is None:
+    if not checked.ok or checked.model is None or checked.comms is None:
         shutil.rmtree(tmp, ignore_errors=True)
         return Result(sort_diagnostics([*found, *_internal(checked.diagnostics, tmp, out)]))
     text = coverage.report(checked.model, checked.comms, brief, out, seed, notes)
@@ -97,7 +97,8 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     return Result(sort_diagnostics(found), target, text, files)
 
 
-def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], seed: int) -> tuple[dict[str, t.Any], list[str]]:
+def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
+         seed: int) -> tuple[dict[str, t.Any], list[str]]:
     """The draft as one merged, definition-shaped document, and notes on what could not be done."""
     from exgen.model import parse_duration
 

@@ -308,8 +308,8 @@ def _check_placeholders(p: Pattern, item: _Item) -> list[Diagnostic]:
 
 def _check_ids(p: Pattern, item: _Item) -> list[Diagnostic]:
     """Catalogue ids exist in the shipped catalogues and fit the pattern's threat kind."""
-    from exgen.core import catalogues
     from exgen.check.rules.values import CATALOGUE_KINDS
+    from exgen.core import catalogues
 
     found = []
     for j, ident in enumerate(p.ids):

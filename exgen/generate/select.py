@@ -158,7 +158,8 @@ def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Se
         among = [unit] if unit else (objective.audience if objective and objective.audience else None)
         for u in forces.recipients(p, among):
             covers = objectives_of(p, (u,), brief.objectives)
-            weight = (1 + len(covers)) * _near(brief, forces, p, u) / ((1 + state.uses[p.id]) ** 2 * (1 + state.load[u]))
+            spread = (1 + state.uses[p.id]) ** 2 * (1 + state.load[u])
+            weight = (1 + len(covers)) * _near(brief, forces, p, u) / spread
             pairs.append((p, u))
             weights.append(weight)
     if not pairs:
@@ -178,7 +179,7 @@ def _fill(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Seq
     for p in lib.free_patterns():
         if forces.recipients(p):
             by_kind.setdefault(p.kind, []).append(p)
-    weights = brief.weights or {k: 1.0 for k in by_kind}
+    weights = brief.weights or dict.fromkeys(by_kind, 1.0)
     kinds = [k for k in sorted(by_kind) if weights.get(k, 0) > 0]
     if not kinds:
         return False
@@ -199,7 +200,8 @@ def _near(brief: Brief, forces: Forces, pattern: Pattern, uid: str) -> float:
     from exgen.model import distance_km
 
     loc = forces.unit(uid).location
-    spots = [(p.lat, p.lon) for p in brief.places if p.kind == pattern.place and p.lat is not None and p.lon is not None]
+    spots = [(p.lat, p.lon) for p in brief.places
+             if p.kind == pattern.place and p.lat is not None and p.lon is not None]
     if loc is None or not spots:
         return 1.0
     nearest = min(distance_km(loc.lat, loc.lon, lat, lon) for lat, lon in spots)

@@ -76,7 +76,7 @@ def _library_body(sidc: str) -> str | None:
         # The library reports problems with print(); keep them out of the user's terminal.
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             raw = ms.get_symbol_svg_string_from_sidc(sidc, bounding_padding=-1, style="light")
-    except Exception:  # noqa: BLE001 - any library failure means "draw the fallback"
+    except Exception:  # any library failure means "draw the fallback"
         return None
     if not raw or not raw.strip():
         return None
@@ -95,7 +95,7 @@ def _library_body(sidc: str) -> str | None:
 def _library() -> t.Any:
     """The library, imported on first use (it pulls in numpy; ``exgen --help`` should not)."""
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-        import military_symbol  # type: ignore[import-untyped]
+        import military_symbol
 
     return military_symbol
 

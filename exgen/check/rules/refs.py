@@ -7,8 +7,8 @@ import typing as t
 from exgen.check.rules.base import position
 
 if t.TYPE_CHECKING:
-    from exgen.model import Exercise
     from exgen.check.rules.base import Ctx
+    from exgen.model import Exercise
 
 # A reference: (pointer of the reference, the id it names, "inject INJ-1 is sent to", target kinds).
 Ref = tuple[str, str, str, tuple[str, ...]]

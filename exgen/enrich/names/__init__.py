@@ -85,7 +85,7 @@ def _sections(filename: str, one_per_line: bool = False) -> dict[str, list[str]]
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def name_list(nation: str) -> NameList:
     """exgen's own names for ``nation`` (one of :data:`OWN_LOCALES`)."""
     if nation not in OWN_LOCALES:
@@ -165,14 +165,14 @@ def lithuanian_provider() -> type:
     return type("ExgenLithuanianPersonProvider", (LtProvider,), attrs)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def callsign_words() -> tuple[str, ...]:
     """The curated call-sign words, in file order."""
     return tuple(w for line in _read("callsign_words.txt").splitlines()
                  if (w := line.strip()) and not w.startswith("#"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def place_parts() -> dict[str, tuple[str, ...]]:
     """Syllable tables for fictional place names, by ``<style>-<part>``."""
     return {k: tuple(v) for k, v in _sections("places.txt").items()}
@@ -183,7 +183,7 @@ def fold(name: str) -> str:
     return _NOT_LETTER.sub("", to_ascii(name).lower())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def real_places() -> frozenset[str]:
     """Folded names of real places a fictional name must not equal."""
     names = {fold(line) for line in _read("real_places.txt").splitlines()

@@ -10,22 +10,28 @@ from __future__ import annotations
 import re
 import unicodedata
 
+
+def _table(letters: str, latin: str) -> dict[str, str]:
+    """A transliteration table: each letter to its space-separated Latin form, in order."""
+    return dict(zip(letters, latin.split(), strict=True))
+
+
 # Bulgarian: the official Streamlined System (Transliteration Act 2009).
-_BG = dict(zip("абвгдежзийклмнопрстуфхцчшщъьюя",
-               "a b v g d e zh z i y k l m n o p r s t u f h ts ch sh sht a y yu ya".split()))
+_BG = _table("абвгдежзийклмнопрстуфхцчшщъьюя",
+             "a b v g d e zh z i y k l m n o p r s t u f h ts ch sh sht a y yu ya")
 # Macedonian: the official system (also BGN/PCGN 2013).
-_MK = dict(zip("абвгдѓежзѕијклљмнњопрстќуфхцчџш",
-               "a b v g d gj e zh z dz i j k l lj m n nj o p r s t kj u f h c ch dj sh".split()))
+_MK = _table("абвгдѓежзѕијклљмнњопрстќуфхцчџш",
+             "a b v g d gj e zh z dz i j k l lj m n nj o p r s t kj u f h c ch dj sh")
 # Ukrainian: the national system (Cabinet of Ministers resolution 55, 2010); word-initial forms below.
-_UK = dict(zip("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
-               "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia".split()))
+_UK = _table("абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+             "a b v h g d e ie zh z y i i i k l m n o p r s t u f kh ts ch sh shch _ iu ia")
 _UK_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 # Russian: ICAO Doc 9303 (machine-readable passports).
-_RU = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-               "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia".split()))
+_RU = _table("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+             "a b v g d e e zh z i i k l m n o p r s t u f kh ts ch sh shch ie y _ e iu ia")
 # Greek: ELOT 743 / UN, single letters; digraphs are handled in _greek.
-_EL = dict(zip("αβγδεζηθικλμνξοπρσςτυφχψω",
-               "a v g d e z i th i k l m n x o p r s s t y f ch ps o".split()))
+_EL = _table("αβγδεζηθικλμνξοπρσςτυφχψω",
+             "a v g d e z i th i k l m n x o p r s s t y f ch ps o")
 _EL_VOICED = set("βγδζλμνραεηιουω")
 _CYRILLIC = {"bg_BG": _BG, "mk_MK": _MK, "uk_UA": _UK, "ru_RU": _RU}
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

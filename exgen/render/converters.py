@@ -1,0 +1,28 @@
+"""The converters by name (``convert:`` in ``outputs.yaml``), and one conversion from file to file.
+
+:func:`convert_file` is what the converter process (``python -m exgen.cli.convert``) runs;
+the renderer starts that process with :func:`exgen.render.convert.convert_in_fresh_process`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from exgen import package
+from exgen.render.convert import Data
+from exgen.render.pdf import html_to_pdf
+from exgen.render.xlsx import json_to_xlsx
+
+CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
+    "pdf": html_to_pdf,
+    "xlsx": json_to_xlsx,
+}
+
+
+def convert_file(kind: str, source: str, folder: str, rel: str, startex: str) -> tuple[str, str, int]:
+    """Convert the rendered text in file ``source`` into package file ``rel`` under ``folder``:
+    its manifest entry. The converters read nothing from the render context but STARTEX, so
+    that is all it is given."""
+    data = CONVERTERS[kind](Path(source).read_text("utf-8"), {"exercise": {"startex": startex}})
+    return package.put(Path(folder), rel, data)

@@ -1,0 +1,44 @@
+"""Planning a build's renderings: every (output line, item) pair, grouped into tasks.
+
+A task is what one worker process renders at a time; the plan orders tasks so the slowest
+(conversions to PDF and XLSX) start first and shares one rendering between output lines
+that render the same template for the same items.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from exgen.render.outputs import PER_KINDS, OutputSpec, TemplateSet
+
+#: One rendering: an output line and the item it is rendered for (None for package-wide outputs).
+Job = tuple[OutputSpec, "dict[str, t.Any] | None"]
+#: Per-item renderings handed to a worker process at a time (cards are ~1 ms each).
+CHUNK = 250
+
+
+def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
+    """Every rendering, grouped into tasks for worker processes, the slowest kinds first.
+
+    Conversions (the PDF book, the XLSX workbook) cost the most, so they start first and the
+    many small renderings fill the other workers around them. Output lines that render the
+    same template for the same items (the book as HTML and as PDF) share a task, the
+    converted one first, so the template is rendered once for both (a template sees the
+    context and its item, never which output line it renders for).
+    """
+    groups: dict[tuple[str, str], list[OutputSpec]] = {}
+    for spec in templates.outputs:
+        groups.setdefault((spec.template, spec.per), []).append(spec)
+    tasks: list[list[Job]] = []
+    for (_, per), specs in groups.items():
+        specs.sort(key=lambda s: s.convert == "text")  # stable: conversions first, else declared order
+        items: list[t.Any] = [None] if per == "package" else context[PER_KINDS[per] or ""]
+        tasks += [[(spec, item) for item in items[i:i + CHUNK] for spec in specs]
+                  for i in range(0, len(items), CHUNK)]
+    order = {"pdf": 0, "xlsx": 1}
+    return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
+
+
+def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
+    """How many files a build of ``templates`` renders (for a progress bar)."""
+    return sum(1 if s.per == "package" else len(context[PER_KINDS[s.per] or ""]) for s in templates.outputs)

@@ -1,0 +1,90 @@
+"""Rendering one output as a stream: template pieces → UTF-8 blocks → a package file.
+
+A file is written as it is rendered (a 12 MB MEL/MIL never sits in memory whole) and may not
+grow past :data:`MAX_OUTPUT_BYTES`. Every template failure, whenever it happens, becomes a
+:class:`~exgen.render.errors.RenderError` located at the template line.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+from exgen import package
+from exgen.core.diagnostics import Location, error
+from exgen.render.errors import RenderError, runtime_diagnostic, template_diagnostic
+
+if t.TYPE_CHECKING:
+    import jinja2
+
+    from exgen.render.outputs import OutputSpec
+
+#: Largest single rendered file; the sandbox limits what templates reach, not what they print.
+MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+
+
+def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
+                  item: dict[str, t.Any] | None) -> t.Iterator[str]:
+    """Render one template piece by piece (a 12 MB MEL/MIL never sits in memory whole);
+    any template failure, when it happens, becomes a RenderError."""
+    import jinja2
+    from jinja2.exceptions import SecurityError
+
+    try:
+        template = env.get_template(spec.template)
+        values = dict(context)
+        if item is not None:
+            values[spec.per] = item
+        size = 0
+        for piece in template.generate(values):
+            size += len(piece)
+            if size > MAX_OUTPUT_BYTES:
+                raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
+                                        f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
+            yield piece
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(template_diagnostic("template-syntax", exc.message or str(exc), exc.filename,
+                                              exc.lineno)) from None
+    except jinja2.TemplateNotFound as exc:
+        raise RenderError(error("template-not-found", f"template '{exc.name}' not found (needed by "
+                                f"{spec.output})", Location(spec.source))) from None
+    except SecurityError as exc:
+        raise RenderError(runtime_diagnostic("template-unsafe", f"refused by the template sandbox: {exc}",
+                                             spec.template)) from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(runtime_diagnostic("template-undefined", str(exc.message or exc), spec.template)) from None
+    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, OverflowError) as exc:
+        raise RenderError(runtime_diagnostic("template-error", f"{type(exc).__name__}: {exc}",
+                                             spec.template)) from None
+
+
+def write_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
+              item: dict[str, t.Any] | None, folder: Path) -> tuple[str, str, int]:
+    """Render one text output into the package folder as it is rendered: its manifest entry."""
+    path = package.check_relative(spec.paths(item))
+    return package.put_chunks(folder, path, utf8_blocks(render_chunks(env, spec, context, item)))
+
+
+def file_blocks(path: Path, size: int = 1 << 16) -> t.Iterator[bytes]:
+    """A file's bytes in blocks of ``size`` (a rendering already on disk, copied to another output)."""
+    with path.open("rb") as source:
+        while block := source.read(size):
+            yield block
+
+
+def utf8_blocks(pieces: t.Iterable[str], size: int = 1 << 16) -> t.Iterator[bytes]:
+    """Template pieces (often a few bytes each) gathered into ~64 KiB UTF-8 blocks.
+
+    >>> list(utf8_blocks(["a", "é", "b"], size=2))
+    [b'a\\xc3\\xa9', b'b']
+    """
+    block: list[str] = []
+    held = 0
+    for piece in pieces:
+        block.append(piece)
+        held += len(piece)
+        if held >= size:
+            yield "".join(block).encode("utf-8")
+            block, held = [], 0
+    if block:
+        yield "".join(block).encode("utf-8")

@@ -1,0 +1,332 @@
+"""JSON workbook spec → XLSX with XlsxWriter: the ``convert: xlsx`` converter.
+
+A template renders a workbook as JSON (sheets, columns, rows, formats, print settings; see
+:func:`json_to_xlsx`); this module checks its shape, naming the place of any mistake
+(``sheets[2].rows[14][3]``), and writes it. Every string is literal text, never a formula,
+and the workbook is dated STARTEX, so the same spec gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import typing as t
+
+from exgen.render.convert import ConvertError, Data, document_date
+
+#: Cell-format properties a spec may use (XlsxWriter names), with the JSON type each takes.
+FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
+    "bold": bool, "italic": bool, "underline": int, "font_name": str, "font_size": (int, float),
+    "font_color": str, "bg_color": str, "pattern": int, "text_wrap": bool, "align": str, "valign": str,
+    "indent": int, "border": int, "bottom": int, "top": int, "left": int, "right": int,
+    "border_color": str, "num_format": str, "shrink": bool, "rotation": int,
+}
+#: Document properties a spec may set (``created`` always comes from STARTEX).
+DOC_PROPERTIES = ("title", "subject", "author", "manager", "company", "category", "keywords", "comments", "status")
+SHEET_KEYS = {"name", "columns", "rows", "header", "freeze", "autofilter", "landscape", "fit_to_width",
+              "print_header", "print_footer", "repeat_header", "merges", "validations", "tab_color",
+              "header_format", "zoom", "row_heights"}
+MAX_CELL = 32767
+_INVALID_SHEET_CHARS = set("[]:*?/\\")
+
+
+class _Spec:
+    """Shape checks with a JSON-path in every message (``sheets[2].rows[14][3]``)."""
+
+    @staticmethod
+    def fail(where: str, message: str) -> t.NoReturn:
+        raise ConvertError(f"xlsx spec {where}: {message}")
+
+    @classmethod
+    def obj(cls, value: t.Any, where: str, allowed: t.Iterable[str] | None = None) -> Data:
+        if not isinstance(value, dict):
+            cls.fail(where, f"expected an object, got {_kind(value)}")
+        if allowed is not None:
+            unknown = sorted(set(value) - set(allowed))
+            if unknown:
+                cls.fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+        return value
+
+    @classmethod
+    def arr(cls, value: t.Any, where: str) -> list[t.Any]:
+        if not isinstance(value, list):
+            cls.fail(where, f"expected an array, got {_kind(value)}")
+        return value
+
+    @classmethod
+    def string(cls, value: t.Any, where: str) -> str:
+        if not isinstance(value, str):
+            cls.fail(where, f"expected a string, got {_kind(value)}")
+        return value
+
+    @classmethod
+    def integer(cls, value: t.Any, where: str, lo: int = 0, hi: int = 1_048_575) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            cls.fail(where, f"expected an integer {lo}–{hi}, got {value!r}")
+        return value
+
+    @classmethod
+    def number(cls, value: t.Any, where: str, lo: float = 0, hi: float = 255) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
+            cls.fail(where, f"expected a number {lo:g}–{hi:g}, got {value!r}")
+        return float(value)
+
+
+def _kind(value: t.Any) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null",
+            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _header_footer(value: t.Any, where: str) -> str:
+    """``{"left": ..., "center": ..., "right": ...}`` of literal text → an Excel header string.
+
+    ``{page}``, ``{pages}`` and ``{sheet}`` become page number, page count and sheet name;
+    every ``&`` in the text is doubled so it prints as itself.
+
+    >>> _header_footer({"center": "A & B", "right": "Page {page} of {pages}"}, "x")
+    '&CA && B&RPage &P of &N'
+    """
+    parts = _Spec.obj(value, where, ("left", "center", "right"))
+    out = []
+    for key, code in (("left", "&L"), ("center", "&C"), ("right", "&R")):
+        if key in parts:
+            text = _Spec.string(parts[key], f"{where}.{key}").replace("&", "&&")
+            text = text.replace("{page}", "&P").replace("{pages}", "&N").replace("{sheet}", "&A")
+            out.append(code + text)
+    result = "".join(out)
+    if len(result) > 255:
+        _Spec.fail(where, f"header/footer text is {len(result)} characters; Excel allows 255")
+    return result
+
+
+def _sheet_name(value: t.Any, where: str, seen: set[str]) -> str:
+    name = _Spec.string(value, where)
+    if not name or len(name) > 31 or set(name) & _INVALID_SHEET_CHARS or name.startswith("'"):
+        _Spec.fail(where, f"sheet name {name!r} must be 1–31 characters without []:*?/\\ or a leading '")
+    if name.lower() in seen:
+        _Spec.fail(where, f"sheet name {name!r} is used twice")
+    seen.add(name.lower())
+    return name
+
+
+def json_to_xlsx(text: str, context: Data) -> bytes:
+    """XLSX bytes of a workbook spec (JSON text); the spec's shape::
+
+        {"properties": {"title": ..., "subject": ..., ...},          # document properties
+         "formats": {"wrap": {"text_wrap": true, "valign": "top"}},  # named cell formats
+         "sheets": [{"name": "All injects",                          # 1-31 chars, unique
+                     "columns": [{"header": "Serial", "width": 7, "format": "wrap"}],
+                     "header": true, "header_format": "head",        # row 1 from the columns
+                     "rows": [[1, "text", null, {"value": "x", "format": "wrap"}]],
+                     "freeze": [1, 2], "autofilter": true, "repeat_header": true,
+                     "landscape": true, "fit_to_width": true,        # printing: always A4
+                     "print_header": {"center": "BANNER"},           # {page} {pages} {sheet}
+                     "print_footer": {"right": "Page {page} of {pages}"},
+                     "merges": [{"range": [0, 0, 0, 1], "value": "...", "format": "..."}],
+                     "validations": [{"column": 16, "list": ["Planned", "Delivered"]}],
+                     "tab_color": "#1F3A5F", "zoom": 100}]}
+
+    Every string is written with ``write_string`` (never a formula, URL or number), and the
+    workbook's creation date is STARTEX, so the bytes depend on the spec alone. A spec of the
+    wrong shape is a ConvertError naming the place, e.g. ``sheets[1].rows[3][2]``.
+    """
+    try:
+        spec = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConvertError(f"the template did not produce valid JSON: {exc.msg} at line {exc.lineno} "
+                           f"column {exc.colno}") from None
+    spec = _Spec.obj(spec, "(top level)", ("properties", "formats", "sheets"))
+    sheets = _Spec.arr(spec.get("sheets"), "sheets")
+    if not sheets:
+        _Spec.fail("sheets", "a workbook needs at least one sheet")
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {
+        "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+        "strings_to_urls": False, "nan_inf_to_errors": False,
+    })
+    props = _Spec.obj(spec.get("properties", {}), "properties", DOC_PROPERTIES)
+    workbook.set_properties({**{k: _Spec.string(v, f"properties.{k}") for k, v in props.items()},
+                             "created": document_date(context).replace(tzinfo=None)})
+    formats = {name: workbook.add_format(_format_props(p, f"formats.{name}"))
+               for name, p in _Spec.obj(spec.get("formats", {}), "formats").items()}
+
+    def fmt(name: t.Any, where: str) -> t.Any:
+        if name is None:
+            return None
+        if not isinstance(name, str) or name not in formats:
+            _Spec.fail(where, f"unknown format {name!r} (defined: {', '.join(sorted(formats)) or 'none'})")
+        return formats[name]
+
+    seen: set[str] = set()
+    for s, raw in enumerate(sheets):
+        _write_sheet(workbook, _Spec.obj(raw, f"sheets[{s}]", SHEET_KEYS), f"sheets[{s}]", seen, fmt)
+    try:
+        workbook.close()
+    except Exception as exc:  # XlsxWriter's own checks on the final workbook
+        raise ConvertError(f"the workbook could not be written: {type(exc).__name__}: {exc}") from None
+    return buffer.getvalue()
+
+
+def _format_props(value: t.Any, where: str) -> Data:
+    props = _Spec.obj(value, where, FORMAT_PROPERTIES)
+    for key, v in props.items():
+        expected = FORMAT_PROPERTIES[key]
+        if isinstance(v, bool) and expected is not bool or not isinstance(v, expected):
+            _Spec.fail(f"{where}.{key}", f"expected {getattr(expected, '__name__', 'a number')}, got {_kind(v)}")
+    return dict(props)
+
+
+def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
+                 fmt: t.Callable[[t.Any, str], t.Any]) -> None:
+    ws = workbook.add_worksheet(_sheet_name(sheet.get("name"), f"{where}.name", seen))
+    columns = _Spec.arr(sheet.get("columns", []), f"{where}.columns")
+    if len(columns) > 16384:
+        _Spec.fail(f"{where}.columns", "more than 16,384 columns")
+    header = sheet.get("header", True)
+    if not isinstance(header, bool):
+        _Spec.fail(f"{where}.header", f"expected a boolean, got {_kind(header)}")
+    header_format = fmt(sheet.get("header_format"), f"{where}.header_format")
+    auto_heights = sheet.get("row_heights", "default")
+    if auto_heights not in ("auto", "default"):
+        _Spec.fail(f"{where}.row_heights", "expected \"auto\" (estimate from wrapped text) or \"default\"")
+    widths: list[float] = []
+    col_formats: list[t.Any] = []
+    for c, col in enumerate(columns):
+        cw = f"{where}.columns[{c}]"
+        col = _Spec.obj(col, cw, ("header", "width", "format", "hidden"))
+        width = _Spec.number(col.get("width", 10), f"{cw}.width")
+        widths.append(width)
+        col_formats.append(fmt(col.get("format"), f"{cw}.format"))
+        ws.set_column(c, c, width, col_formats[-1], {"hidden": True} if col.get("hidden") is True else None)
+        if header:
+            ws.write_string(0, c, _Spec.string(col.get("header", ""), f"{cw}.header"), header_format)
+    first = 1 if header else 0
+    rows = _Spec.arr(sheet.get("rows", []), f"{where}.rows")
+    if first + len(rows) > 1_048_576:
+        _Spec.fail(f"{where}.rows", f"{len(rows)} rows exceed Excel's 1,048,576")
+    width = len(columns)
+    if header and auto_heights == "auto":
+        _fit_row(ws, 0, [{"value": c.get("header", ""), "format": None} for c in columns], widths,
+                 [header_format] * len(columns), lambda name, where: None)
+    for r, row in enumerate(rows):
+        rw = f"{where}.rows[{r}]"
+        for c, cell in enumerate(_Spec.arr(row, rw)):
+            _write_cell(ws, first + r, c, cell, f"{rw}[{c}]", fmt)
+        width = max(width, len(row))
+        if auto_heights == "auto":
+            _fit_row(ws, first + r, row, widths, col_formats, fmt)
+    last_row = first + len(rows) - 1
+    for m, merge in enumerate(_Spec.arr(sheet.get("merges", []), f"{where}.merges")):
+        mw = f"{where}.merges[{m}]"
+        merge = _Spec.obj(merge, mw, ("range", "value", "format"))
+        box = [_Spec.integer(v, f"{mw}.range[{i}]") for i, v in enumerate(_Spec.arr(merge.get("range"), f"{mw}.range"))]
+        if len(box) != 4 or box[0] > box[2] or box[1] > box[3] or box[:2] == box[2:]:
+            _Spec.fail(f"{mw}.range", "expected [first_row, first_col, last_row, last_col] spanning 2+ cells")
+        ws.merge_range(*box, "", fmt(merge.get("format"), f"{mw}.format"))
+        _write_cell(ws, box[0], box[1], merge.get("value", ""), f"{mw}.value", fmt,
+                    default=fmt(merge.get("format"), f"{mw}.format"))
+    for v, val in enumerate(_Spec.arr(sheet.get("validations", []), f"{where}.validations")):
+        vw = f"{where}.validations[{v}]"
+        val = _Spec.obj(val, vw, ("column", "list"))
+        col = _Spec.integer(val.get("column"), f"{vw}.column", 0, 16383)
+        choices = [_Spec.string(x, f"{vw}.list[{i}]") for i, x in enumerate(_Spec.arr(val.get("list"), f"{vw}.list"))]
+        if not choices or sum(len(x) + 1 for x in choices) > 255 or any("," in x for x in choices):
+            _Spec.fail(f"{vw}.list", "1+ choices without commas, 255 characters in all")
+        if last_row >= first:
+            ws.data_validation(first, col, max(last_row, first), col, {"validate": "list", "source": choices})
+    _sheet_layout(ws, sheet, where, header, first, last_row, width)
+
+
+def _fit_row(ws: t.Any, row: int, cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
+             fmt: t.Callable[[t.Any, str], t.Any]) -> None:
+    """Set a row's height from its wrapped text (an estimate, the same on every machine).
+
+    Excel sizes such rows when it draws them, but LibreOffice keeps the default height of an
+    XLSX row, which clips wrapped text; an explicit height shows the whole cell in both.
+    """
+    lines = 1
+    size = 11.0
+    for c, cell in enumerate(cells):
+        cell_format = col_formats[c] if c < len(col_formats) else None
+        if isinstance(cell, dict):
+            cell_format = fmt(cell.get("format"), "") if cell.get("format") is not None else cell_format
+            cell = cell.get("value")
+        if not isinstance(cell, str) or not cell:
+            continue
+        if cell_format is not None:
+            size = max(size, float(getattr(cell_format, "font_size", 11) or 11))
+        if cell_format is not None and getattr(cell_format, "text_wrap", False) and c < len(widths):
+            # A column width counts '0' digits; running text averages ~1.15 characters per digit.
+            per_line = max(1, int(widths[c] * 1.15))
+            count = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.split("\n"))
+        else:
+            count = cell.count("\n") + 1
+        lines = max(lines, count)
+    needed = lines * size * 1.3 + 3
+    if needed > 16:
+        ws.set_row(row, min(409.0, round(needed, 1)))
+
+
+def _write_cell(ws: t.Any, row: int, col: int, cell: t.Any, where: str,
+                fmt: t.Callable[[t.Any, str], t.Any], default: t.Any = None) -> None:
+    """One cell: a string (always literal text), a finite number, null, or {value, format, span}.
+
+    ``span`` merges the cell with the next span-1 cells of its row (a banner or title line).
+    """
+    cell_format = default
+    if isinstance(cell, dict):
+        cell = _Spec.obj(cell, where, ("value", "format", "span"))
+        cell_format = fmt(cell.get("format"), f"{where}.format")
+        span = _Spec.integer(cell.get("span", 1), f"{where}.span", 1, 16384 - col)
+        cell = cell.get("value")
+        if span > 1:
+            ws.merge_range(row, col, row, col + span - 1, "", cell_format)
+    if col > 16383:
+        _Spec.fail(where, "beyond Excel's 16,384 columns")
+    if cell is None:
+        if cell_format is not None:
+            ws.write_blank(row, col, None, cell_format)
+    elif isinstance(cell, str):
+        if len(cell) > MAX_CELL:
+            cell = cell[: MAX_CELL - 14] + " … (truncated)"
+        ws.write_string(row, col, cell, cell_format)
+    elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        if not math.isfinite(cell):
+            _Spec.fail(where, "numbers must be finite")
+        ws.write_number(row, col, cell, cell_format)
+    else:
+        _Spec.fail(where, f"a cell is a string, a number, null or {{value, format}}; got {_kind(cell)}")
+
+
+def _sheet_layout(ws: t.Any, sheet: Data, where: str, header: bool, first: int, last_row: int, width: int) -> None:
+    """Frozen panes, autofilter and the printed page (A4, landscape, fit to width, banners)."""
+    if "freeze" in sheet:
+        pane = _Spec.arr(sheet["freeze"], f"{where}.freeze")
+        if len(pane) != 2:
+            _Spec.fail(f"{where}.freeze", "expected [rows, columns] to keep in view")
+        ws.freeze_panes(_Spec.integer(pane[0], f"{where}.freeze[0]"),
+                        _Spec.integer(pane[1], f"{where}.freeze[1]", 0, 16383))
+    if sheet.get("autofilter") is True and width:
+        if not header:
+            _Spec.fail(f"{where}.autofilter", "an autofilter needs the header row")
+        ws.autofilter(0, 0, max(last_row, 0), width - 1)
+    ws.set_paper(9)  # A4
+    if sheet.get("landscape") is True:
+        ws.set_landscape()
+    if sheet.get("fit_to_width") is True:
+        ws.fit_to_pages(1, 0)
+    if sheet.get("repeat_header") is True and header:
+        ws.repeat_rows(0)
+    if "print_header" in sheet:
+        ws.set_header(_header_footer(sheet["print_header"], f"{where}.print_header"))
+    if "print_footer" in sheet:
+        ws.set_footer(_header_footer(sheet["print_footer"], f"{where}.print_footer"))
+    if "tab_color" in sheet:
+        ws.set_tab_color(_Spec.string(sheet["tab_color"], f"{where}.tab_color"))
+    if "zoom" in sheet:
+        ws.set_zoom(_Spec.integer(sheet["zoom"], f"{where}.zoom", 10, 400))
+
