@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 import time
 import typing as t
@@ -13,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen.comms import Down, Interval, Segment, analyse
 from exgen.check.comms_findings import diagnose
+from exgen.comms import Down, Interval, Segment, analyse
 from exgen.core.diagnostics import Diagnostic, Location, Severity
 from exgen.model import Exercise, build_data
 
@@ -139,7 +140,8 @@ def test_jamming_over_part_of_the_exercise() -> None:
 
 
 def test_jamming_window_is_clipped_to_the_exercise() -> None:
-    pic = analyse(build(standard(constraints=[jam("JAM-0", -300, 60, ["HF"]), jam("JAM-9", 2 * DAY - 30, 3 * DAY, ["HF"])])))
+    jams = [jam("JAM-0", -300, 60, ["HF"]), jam("JAM-9", 2 * DAY - 30, 3 * DAY, ["HF"])]
+    pic = analyse(build(standard(constraints=jams)))
     assert pic.usable[("CMD-HF", "HQ")] == whole((60, 2 * DAY - 30))
 
 
@@ -164,7 +166,8 @@ def test_two_overlapping_jamming_windows() -> None:
 
 
 def test_emcon_on_one_member_only() -> None:
-    emcon = {"id": "EMCON-1", "kind": "emcon", "units": ["BN"], "bands": ["HF", "VHF"], "start": iso(600), "end": iso(900)}
+    emcon = {"id": "EMCON-1", "kind": "emcon", "units": ["BN"], "bands": ["HF", "VHF"],
+             "start": iso(600), "end": iso(900)}
     pic = analyse(build(standard(constraints=[emcon])))
     assert pic.usable[("CMD-HF", "BN")] == whole((0, 600), (900, 2 * DAY))
     assert pic.usable[("CMD-VHF", "BN")] == whole((0, 600), (900, 2 * DAY))
@@ -194,7 +197,8 @@ def test_outage_on_the_alternate_net() -> None:
 
 
 def test_outage_limited_to_units_and_the_courier() -> None:
-    out = {"id": "OUT-2", "kind": "outage", "nets": ["RUNNER", "CMD-HF"], "units": ["BN"], "start": iso(0), "end": iso(30)}
+    out = {"id": "OUT-2", "kind": "outage", "nets": ["RUNNER", "CMD-HF"], "units": ["BN"],
+           "start": iso(0), "end": iso(30)}
     pic = analyse(build(standard(constraints=[out])))
     assert pic.usable[("RUNNER", "BN")] == whole((30, 2 * DAY))
     assert pic.usable[("CMD-HF", "BN")] == whole((30, 2 * DAY))
@@ -226,7 +230,8 @@ def test_gnss_jamming_hits_dependent_systems_only() -> None:
 
 
 def test_gnss_jamming_with_bands_restricts_the_bands() -> None:
-    data = standard(constraints=[{"id": "GNSS-2", "kind": "gnss-jamming", "bands": ["UHF"], "start": iso(0), "end": iso(10)}])
+    gnss = {"id": "GNSS-2", "kind": "gnss-jamming", "bands": ["UHF"], "start": iso(0), "end": iso(10)}
+    data = standard(constraints=[gnss])
     assert analyse(build(data)).usable[("SAT-1", "BN")] == whole((0, 2 * DAY))
 
 
@@ -266,7 +271,8 @@ def test_a_unit_without_location_counts_as_inside_an_area() -> None:
 
 
 def test_language_mismatch_on_a_voice_net() -> None:
-    data = standard(units=[unit("HQ", ["HF-R", "VHF-R", "SAT-T"]), unit("BN", ["HF-R", "VHF-R", "SAT-T"], languages=["sr"])])
+    data = standard(units=[unit("HQ", ["HF-R", "VHF-R", "SAT-T"]),
+                           unit("BN", ["HF-R", "VHF-R", "SAT-T"], languages=["sr"])])
     pic = analyse(build(data))
     reasons = {(n, u): r for n, u, r in pic.incompatible}
     # CMD-VHF sets no language and en/sr tie: the working language (en) wins, so BN is the odd one out.
@@ -603,10 +609,10 @@ def assert_well_formed(pic: t.Any) -> None:
         ends = [0] + [s.end for s in tl.segments]
         assert [s.start for s in tl.segments] == ends[:-1]
         assert ends[-1] == pic.duration
-        for x, y in zip(tl.segments, tl.segments[1:]):
+        for x, y in itertools.pairwise(tl.segments):
             assert (x.level, x.net, x.down) != (y.level, y.net, y.down)
     for spans in [*pic.usable.values(), *pic.connected.values()]:
-        for x, y in zip(spans, spans[1:]):
+        for x, y in itertools.pairwise(spans):
             assert x.start < x.end < y.start
 
 
@@ -646,7 +652,8 @@ def small_exercises(draw: st.DrawFn) -> dict[str, t.Any]:
     for _ in range(draw(st.integers(0, 3))):
         a, b = draw(st.lists(IDS(unit_ids * 4 + ["GHOST"]), min_size=2, max_size=2, unique=True))
         levels = draw(st.lists(IDS(net_ids * 3 + ["NOPE"]), min_size=1, max_size=4))
-        pace.append({"between": [a, b], **dict(zip(["primary", "alternate", "contingency", "emergency"], levels))})
+        named = dict(zip(["primary", "alternate", "contingency", "emergency"], levels, strict=False))
+        pace.append({"between": [a, b], **named})
     constraints = []
     for i in range(draw(st.integers(0, 8))):
         start = draw(st.integers(-10, duration + 5))
@@ -684,7 +691,8 @@ def large_exercise(seed: int = 7) -> dict[str, t.Any]:
     systems = [{"id": f"SYS-{i}", "kind": "radio", "bands": rnd.sample(BANDS, rnd.randint(1, 2)),
                 "waveforms": ["W1"], "crypto": ["K1", "K2"][: rnd.randint(1, 2)], "gnss_dependent": rnd.random() < 0.3}
                for i in range(20)]
-    units = [unit(f"U{i:03}", [s["id"] for s in rnd.sample(systems, 4)], rnd.sample(["en", "fr", "sr"], rnd.randint(1, 2)),
+    units = [unit(f"U{i:03}", [s["id"] for s in rnd.sample(systems, 4)],
+                  rnd.sample(["en", "fr", "sr"], rnd.randint(1, 2)),
                   {"lat": 42 + rnd.random() * 2, "lon": 19 + rnd.random() * 2} if rnd.random() < 0.95 else None)
              for i in range(300)]
     nets = []
@@ -705,13 +713,14 @@ def large_exercise(seed: int = 7) -> dict[str, t.Any]:
         a, b = rnd.sample(net["members"], 2)
         others = [n["id"] for n in nets if a in n["members"] and b in n["members"] and n is not net]
         levels = [net["id"], *rnd.sample(others, min(len(others), 2)), rnd.choice(nets)["id"]]
-        pace.append({"between": [a, b], **dict(zip(["primary", "alternate", "contingency", "emergency"], levels))})
+        named = dict(zip(["primary", "alternate", "contingency", "emergency"], levels, strict=False))
+        pace.append({"between": [a, b], **named})
     constraints = []
     for i in range(3000):
         start = rnd.randint(-60, duration)
         kind = rnd.choice(["jamming", "jamming", "gnss-jamming", "emcon", "outage"])
-        c: dict[str, t.Any] = {"id": f"C-{i:04}", "kind": kind, "start": iso(start), "end": iso(start + rnd.randint(10, 600)),
-                               "bands": rnd.sample(BANDS, rnd.randint(1, 2))}
+        c: dict[str, t.Any] = {"id": f"C-{i:04}", "kind": kind, "start": iso(start),
+                               "end": iso(start + rnd.randint(10, 600)), "bands": rnd.sample(BANDS, rnd.randint(1, 2))}
         if rnd.random() < 0.8:
             c["area"] = {"lat": 42 + rnd.random() * 2, "lon": 19 + rnd.random() * 2, "radius_km": rnd.uniform(5, 60)}
         if kind == "emcon":

@@ -8,11 +8,11 @@ import typing as t
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_comms import DAY, build, everything_down, jam, small_exercises, standard, unit
 
 from exgen.comms import analyse
 from exgen.comms.view import parse_at, render_text, to_json
 from exgen.model import TimeError
-from test_comms import DAY, build, everything_down, jam, small_exercises, standard, unit
 
 
 def picture(data: dict[str, t.Any]) -> tuple[t.Any, t.Any]:
@@ -118,4 +118,5 @@ def test_json_is_stable_and_serialisable() -> None:
 
 def test_an_unusable_level_is_named_as_such() -> None:
     pic, model = picture(standard(units=[unit("HQ", ["HF-R", "VHF-R"]), unit("BN", ["VHF-R"])]))
-    assert "  D+0 06:00–D+2 06:00  alternate    CMD-VHF  (primary CMD-HF unusable)" in render_text(pic, model).splitlines()
+    line = "  D+0 06:00–D+2 06:00  alternate    CMD-VHF  (primary CMD-HF unusable)"
+    assert line in render_text(pic, model).splitlines()

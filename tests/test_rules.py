@@ -12,8 +12,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exgen.core import catalogues
 from exgen.check import rules
+from exgen.core import catalogues
 from exgen.core.diagnostics import Diagnostic, Location
 from exgen.model import build_data
 

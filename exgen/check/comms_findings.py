@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import typing as t
 
-from exgen.comms.picture import (
+from exgen.comms import (
     INCOMPATIBLE,
     Cause,
     CommsPicture,
     Interval,
     PairTimeline,
     Segment,
-    _intersect,
-    _merge,
-    _unique_nets,
+    intersect,
+    merge,
+    unique_nets,
 )
 from exgen.core.diagnostics import Diagnostic, Severity, at
 
@@ -47,7 +47,7 @@ def _incompatible(picture: CommsPicture, model: Exercise, sources: Locator) -> l
     """One warning per member entry that cannot use its net."""
     reasons = dict(picture.reasons)
     out = []
-    for net in _unique_nets(model):
+    for net in unique_nets(model):
         for j, uid in enumerate(net.members):
             reason = reasons.pop((net.id, uid), None)  # pop: a repeated member is reported once
             if reason:
@@ -65,7 +65,7 @@ def _degraded(tl: PairTimeline, picture: CommsPicture, model: Exercise, sources:
     out = []
     for cause, segs in groups.items():
         net = segs[0].down[0][1]
-        spans = _spans(model, _merge(Interval(s.start, s.end) for s in segs))
+        spans = _spans(model, merge(Interval(s.start, s.end) for s in segs))
         runs = _runs([(s.start, s.end, f"{s.level} {s.net}") for s in segs])
         if len({name for _, _, name in runs}) == 1:
             carry = f"{runs[0][2]} carries"
@@ -111,7 +111,7 @@ def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: E
         return None  # due outside the exercise: the timing rules say so
     window = [Interval(start, end)]
     for nid in nets:
-        if _intersect(_intersect(picture.usable.get((nid, a), ()), picture.usable.get((nid, b), ())), window):
+        if intersect(intersect(picture.usable.get((nid, a), ()), picture.usable.get((nid, b), ())), window):
             return None
     why = "; ".join(f"{nid} down ({_blame(_causes_in(picture, nid, (a, b), start, end), nid, (a, b), picture, model)})"
                     for nid in nets)
@@ -137,7 +137,7 @@ def exchange_nets(ex: Exchange, picture: CommsPicture, model: Exercise,
                for _, nid in p.levels if model.net(nid) is not None]
     if planned:
         return list(dict.fromkeys(planned))
-    return [n.id for n in _unique_nets(model)
+    return [n.id for n in unique_nets(model)
             if (n.id, ex.sender) in picture.usable and (n.id, ex.receiver) in picture.usable]
 
 

@@ -3,13 +3,26 @@
 In: an :class:`~exgen.model.Exercise`. Out: a :class:`CommsPicture` computed by an event sweep
 over window boundaries (cost grows with windows and members, never with minutes), and its
 views for people: the signals officer's text page and a JSON document (``view``).
+Modules: the result types (``picture``), the analysis (``analysis``), the interval algebra
+both use (``intervals``) and the views (``view``).
 
 Never imports: load, check, enrich, render, package, generate, cli.
 """
 
+from exgen.comms.analysis import analyse, unique_nets
+from exgen.comms.intervals import Interval, Span, contains, gaps, intersect, merge
 from exgen.comms.picture import (
-    COURIER, INCOMPATIBLE, CommsPicture, Down, Interval, Link, PairTimeline, Segment, analyse,
+    COURIER,
+    INCOMPATIBLE,
+    Cause,
+    CommsPicture,
+    Down,
+    Key,
+    Link,
+    PairTimeline,
+    Segment,
+    pair_key,
 )
 
-__all__ = ["COURIER", "INCOMPATIBLE", "CommsPicture", "Down", "Interval", "Link", "PairTimeline", "Segment",
-           "analyse"]
+__all__ = ["COURIER", "INCOMPATIBLE", "Cause", "CommsPicture", "Down", "Interval", "Key", "Link", "PairTimeline",
+           "Segment", "Span", "analyse", "contains", "gaps", "intersect", "merge", "pair_key", "unique_nets"]

@@ -6,7 +6,8 @@ import datetime as dt
 import textwrap
 import typing as t
 
-from exgen.comms import INCOMPATIBLE, CommsPicture, Interval, Link, PairTimeline, Segment
+from exgen.comms.intervals import Interval
+from exgen.comms.picture import INCOMPATIBLE, CommsPicture, Link, PairTimeline, Segment
 from exgen.model import PACE_LEVELS, TimeError, resolve_time
 
 if t.TYPE_CHECKING:
@@ -17,7 +18,7 @@ LETTERS = {"primary": "P", "alternate": "A", "contingency": "C", "emergency": "E
 NO_PATH = "!"
 MIN_WIDTH = 40
 _MARGIN = "  "
-_WORST = {None: len(PACE_LEVELS), **{lvl: i for i, lvl in enumerate(PACE_LEVELS)}}
+_WORST: dict[str | None, int] = {None: len(PACE_LEVELS), **{lvl: i for i, lvl in enumerate(PACE_LEVELS)}}
 
 
 def parse_at(text: str, model: Exercise) -> int:
@@ -119,9 +120,8 @@ def _ticks(duration: int, cols: int, model: Exercise) -> str:
 def _put(row: list[str], at: int, label: str) -> None:
     """Write ``label`` into the row only where it fits without touching other marks."""
     end = at + len(label)
-    if end < len(row) and all(ch == " " for ch in row[at:end + 1]):
-        row[at:end] = list(label)
-    elif end == len(row) and all(ch == " " for ch in row[at:end]):
+    # The label's columns and the one after it (none at the row's end) must be blank.
+    if end <= len(row) and all(ch == " " for ch in row[at:end + 1]):
         row[at:end] = list(label)
 
 
@@ -145,7 +145,7 @@ def _links_table(links: t.Sequence[Link], minute: int, model: Exercise, width: i
     head = ("Units", "Plan", "Level", "Net")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(3)]
     for row in [head, *rows]:
-        text = _MARGIN + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)) + "  " + row[3]
+        text = _MARGIN + "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
         lines += _fit(text.rstrip(), width, indent=" " * 6)
     return lines
 

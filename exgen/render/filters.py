@@ -14,6 +14,7 @@ import uuid
 
 from jinja2 import pass_context
 
+from exgen.core.sidc import DIGITS, ECHELONS, IDENTITIES
 from exgen.model import format_dtg, format_dtime, parse_datetime
 from exgen.render.symbols import symbol_svg
 
@@ -156,20 +157,20 @@ def circle_polygon(area: t.Mapping[str, t.Any], vertices: int = 64) -> list[list
     return [*ring, ring[0]]
 
 
-# APP-6(D)/2525D digit 4 (standard identity) and what each export calls it.
-_IDENTITY = {"0": "pending", "1": "unknown", "2": "assumed-friend", "3": "friend", "4": "neutral",
-             "5": "suspect", "6": "hostile"}
+# Digit 4 (standard identity) as the exports call it: the standard's name, its first
+# alternative only, hyphenated (assumed-friend, suspect, hostile).
+_IDENTITY = {code: name.split("/")[0].replace(" ", "-") for code, name in IDENTITIES.items()}
+# Identity → 2525C position 2 (affiliation); Cursor-on-Target writes the same letter in lower case.
 _C_AFFILIATION = {"pending": "P", "unknown": "U", "assumed-friend": "A", "friend": "F", "neutral": "N",
                   "suspect": "S", "hostile": "H"}
-_COT_AFFILIATION = {"pending": "p", "unknown": "u", "assumed-friend": "a", "friend": "f", "neutral": "n",
-                    "suspect": "s", "hostile": "h"}
+_COT_AFFILIATION = {name: letter.lower() for name, letter in _C_AFFILIATION.items()}
 # Symbol set (digits 5-6) → 2525C battle dimension.
 _DIMENSION = {"01": "A", "02": "A", "05": "P", "06": "P", "10": "G", "11": "G", "15": "G", "20": "G",
               "27": "G", "30": "S", "35": "U", "36": "U"}
-# Digit 8 (HQ / task force / dummy) and digits 9-10 (land echelon) → 2525C positions 11 and 12.
+# Digit 8 (HQ / task force / dummy) → 2525C position 11.
 _C_HQTFD = {"1": "F", "2": "A", "3": "C", "4": "E", "5": "G", "6": "B", "7": "D"}
-_C_ECHELON = {"11": "A", "12": "B", "13": "C", "14": "D", "15": "E", "16": "F", "17": "G", "18": "H",
-              "21": "I", "22": "J", "23": "K", "24": "L", "25": "M", "26": "N"}
+# Digits 9-10 (land echelon) → 2525C position 12: its letters run A-N in the order of the amplifiers.
+_C_ECHELON = dict(zip(ECHELONS, "ABCDEFGHIJKLMN", strict=True))
 # Land unit entities (set 10, digits 11-16) → 2525C function ID, from the JMSML legacy mapping
 # (Esri/joint-military-symbology-xml, samples/legacy_support/LegacyMappingTableCtoD.csv). Entities
 # without a 2525C counterpart fall back to the generic ground unit U-----.
@@ -186,7 +187,6 @@ _C_LAND_UNIT = {
     "160100": "USA---", "160600": "US----", "161100": "USX---", "161300": "USM---", "161400": "USMM--",
     "162800": "USAP--", "163400": "USS---", "163600": "UST---",
 }
-_DIGITS = re.compile(r"^(?:[0-9]{20}|[0-9]{30})$")
 
 
 def affiliation(unit: t.Mapping[str, t.Any]) -> str:
@@ -197,7 +197,7 @@ def affiliation(unit: t.Mapping[str, t.Any]) -> str:
     'hostile'
     """
     sidc = str(unit.get("sidc") or "")
-    if _DIGITS.match(sidc) and sidc[3] in _IDENTITY:
+    if DIGITS.match(sidc) and sidc[3] in _IDENTITY:
         return _IDENTITY[sidc[3]]
     return "hostile" if unit.get("role") == "opfor" else "friend"
 
@@ -213,7 +213,7 @@ def app6c_sidc(unit: t.Mapping[str, t.Any]) -> str:
     'SFGPU-----AH---'
     """
     sidc = str(unit.get("sidc") or "")
-    if not _DIGITS.match(sidc) or sidc[3] not in _IDENTITY or sidc[4:6] not in _DIMENSION:
+    if not DIGITS.match(sidc) or sidc[3] not in _IDENTITY or sidc[4:6] not in _DIMENSION:
         return ""
     symbol_set, entity = sidc[4:6], sidc[10:16]
     if symbol_set == "10":

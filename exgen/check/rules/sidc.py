@@ -1,68 +1,36 @@
 """Rules on unit symbol codes (SIDC): structure, echelon and standard identity.
 
-Tables from the public standards MIL-STD-2525D (2014) and its Change 1, MIL-STD-2525E (2020),
-and NATO APP-6(D) (2017), "Symbol identification code" appendix (set A, digits 1-10), as
-mirrored by DISA's Joint Military Symbology XML (JMSML). Only what is defined the same way
-for every symbol set is checked structurally; digits 11-20 (entity, modifiers) and 21-30
-(2525E set C; national extensions in APP-6(D)) are not checked.
+What each digit means comes from :mod:`exgen.core.sidc` (MIL-STD-2525D/E, APP-6(D)). Only
+what is defined the same way for every symbol set is checked structurally; digits 11-20
+(entity, modifiers) and 21-30 (2525E set C; national extensions in APP-6(D)) are not checked.
 """
 
 from __future__ import annotations
 
-import re
 import typing as t
 
-if t.TYPE_CHECKING:
-    from exgen.model import Unit
-    from exgen.check.rules.base import Ctx
+from exgen.core.sidc import (
+    CONTEXTS,
+    DIGITS,
+    ECHELONS,
+    HQ_TF_DUMMY,
+    IDENTITIES,
+    LAND_UNIT,
+    STATUSES,
+    SYMBOL_SETS,
+    VERSIONS,
+)
 
-# Digits 1-2. 10 is 2525D and APP-6(D); 11 is 2525D Change 1; 13 is 2525E. 14 and 15 are
-# accepted for later 2525E/APP-6(E) changes (not verified against the standards' text);
-# 12 is not assigned, so tools cannot pick a symbology for it.
-VERSIONS = {"10": "2525D / APP-6(D)", "11": "2525D Change 1", "13": "2525E", "14": "2525E", "15": "2525E"}
-# Digit 3 (values 3-9 reserved).
-CONTEXTS = {"0": "reality", "1": "exercise", "2": "simulation"}
-# Digit 4 (values 7-9 reserved).
-IDENTITIES = {
-    "0": "pending", "1": "unknown", "2": "assumed friend", "3": "friend", "4": "neutral",
-    "5": "suspect/joker", "6": "hostile/faker",
-}
-# Digits 5-6.
-SYMBOL_SETS = {
-    "01": "air", "02": "air missile", "05": "space", "06": "space missile", "10": "land unit",
-    "11": "land civilian unit/organisation", "15": "land equipment", "20": "land installation",
-    "25": "control measure", "27": "dismounted individual", "30": "sea surface", "35": "sea subsurface",
-    "36": "mine warfare", "40": "activity/event", "45": "atmospheric", "46": "oceanographic",
-    "47": "meteorological space", "50": "signals intelligence space", "51": "signals intelligence air",
-    "52": "signals intelligence land", "53": "signals intelligence surface",
-    "54": "signals intelligence subsurface", "60": "cyberspace",
-}
-# Digit 7.
-STATUSES = {
-    "0": "present", "1": "planned/anticipated/suspect", "2": "present, fully capable",
-    "3": "present, damaged", "4": "present, destroyed", "5": "present, full to capacity",
-}
-# Digit 8.
-HQ_TF_DUMMY = {
-    "0": "not applicable", "1": "feint/dummy", "2": "headquarters", "3": "feint/dummy headquarters",
-    "4": "task force", "5": "feint/dummy task force", "6": "task force headquarters",
-    "7": "feint/dummy task force headquarters",
-}
-# Digits 9-10 for land units (symbol set 10): echelon amplifiers (1x brigade and below, 2x above).
-ECHELONS = {
-    "11": "team/crew", "12": "squad", "13": "section", "14": "platoon/detachment",
-    "15": "company/battery/troop", "16": "battalion/squadron", "17": "regiment/group", "18": "brigade",
-    "21": "division", "22": "corps", "23": "army", "24": "army group/front", "25": "region/theatre",
-    "26": "command",
-}
+if t.TYPE_CHECKING:
+    from exgen.check.rules.base import Ctx
+    from exgen.model import Unit
+
 # exgen's unit.echelon → amplifier; "headquarters" and "none" say nothing about size.
 UNIT_ECHELON = {
     "team": "11", "squad": "12", "section": "13", "platoon": "14", "company": "15", "battalion": "16",
     "regiment": "17", "brigade": "18", "division": "21", "corps": "22", "army": "23", "command": "26",
 }
-LAND_UNIT = "10"
 FRIENDLY, HOSTILE = frozenset("23"), frozenset("56")  # assumed friend/friend; suspect/hostile
-_DIGITS = re.compile(r"^(?:[0-9]{20}|[0-9]{30})$")
 
 
 def _choices(table: dict[str, str]) -> str:
@@ -77,7 +45,7 @@ def sidc_problems(sidc: str) -> list[str]:
     >>> sidc_problems("12031000161211000000")
     ['digits 1-2 (version) are 12; expected 10 or 11 (2525D / APP-6(D)) or 13-15 (2525E)']
     """
-    if not _DIGITS.match(sidc):
+    if not DIGITS.match(sidc):
         return ["it must be 20 digits (2525D / APP-6(D)) or 30 digits (2525E)"]
     problems = []
     if sidc[0:2] not in VERSIONS:

@@ -1,0 +1,61 @@
+"""What the digits of a symbol identification code (SIDC) mean: one copy of the tables.
+
+Tables from the public standards MIL-STD-2525D (2014) and its Change 1, MIL-STD-2525E (2020),
+and NATO APP-6(D) (2017), "Symbol identification code" appendix (set A, digits 1-10), as
+mirrored by DISA's Joint Military Symbology XML (JMSML). Digits are numbered from 1, as the
+standards do; digit ``n`` is ``sidc[n - 1]``. Only what is defined the same way for every
+symbol set is tabled here; digits 11-20 (entity, modifiers) and 21-30 (2525E set C; national
+extensions in APP-6(D)) are not.
+
+The rules (:mod:`exgen.check.rules.sidc`) check codes against these tables; the exports
+(:mod:`exgen.render.filters`) read identity, symbol set and echelon from them.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A whole code: 20 digits (2525D / APP-6(D)) or 30 digits (2525E).
+DIGITS = re.compile(r"^(?:[0-9]{20}|[0-9]{30})$")
+
+#: Digits 1-2, version. 10 is 2525D and APP-6(D); 11 is 2525D Change 1; 13 is 2525E. 14 and 15
+#: are accepted for later 2525E/APP-6(E) changes (not verified against the standards' text);
+#: 12 is not assigned, so tools cannot pick a symbology for it.
+VERSIONS = {"10": "2525D / APP-6(D)", "11": "2525D Change 1", "13": "2525E", "14": "2525E", "15": "2525E"}
+#: Digit 3, context (values 3-9 reserved).
+CONTEXTS = {"0": "reality", "1": "exercise", "2": "simulation"}
+#: Digit 4, standard identity (values 7-9 reserved).
+IDENTITIES = {
+    "0": "pending", "1": "unknown", "2": "assumed friend", "3": "friend", "4": "neutral",
+    "5": "suspect/joker", "6": "hostile/faker",
+}
+#: Digits 5-6, symbol set.
+SYMBOL_SETS = {
+    "01": "air", "02": "air missile", "05": "space", "06": "space missile", "10": "land unit",
+    "11": "land civilian unit/organisation", "15": "land equipment", "20": "land installation",
+    "25": "control measure", "27": "dismounted individual", "30": "sea surface", "35": "sea subsurface",
+    "36": "mine warfare", "40": "activity/event", "45": "atmospheric", "46": "oceanographic",
+    "47": "meteorological space", "50": "signals intelligence space", "51": "signals intelligence air",
+    "52": "signals intelligence land", "53": "signals intelligence surface",
+    "54": "signals intelligence subsurface", "60": "cyberspace",
+}
+#: The symbol set of land units, the one whose digits 9-10 are an echelon.
+LAND_UNIT = "10"
+#: Digit 7, status.
+STATUSES = {
+    "0": "present", "1": "planned/anticipated/suspect", "2": "present, fully capable",
+    "3": "present, damaged", "4": "present, destroyed", "5": "present, full to capacity",
+}
+#: Digit 8, headquarters / task force / dummy.
+HQ_TF_DUMMY = {
+    "0": "not applicable", "1": "feint/dummy", "2": "headquarters", "3": "feint/dummy headquarters",
+    "4": "task force", "5": "feint/dummy task force", "6": "task force headquarters",
+    "7": "feint/dummy task force headquarters",
+}
+#: Digits 9-10 for land units (symbol set 10): echelon amplifiers (1x brigade and below, 2x above).
+ECHELONS = {
+    "11": "team/crew", "12": "squad", "13": "section", "14": "platoon/detachment",
+    "15": "company/battery/troop", "16": "battalion/squadron", "17": "regiment/group", "18": "brigade",
+    "21": "division", "22": "corps", "23": "army", "24": "army group/front", "25": "region/theatre",
+    "26": "command",
+}

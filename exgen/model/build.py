@@ -1,0 +1,203 @@
+"""Building the Exercise model from schema-valid data, once.
+
+:func:`build_data` turns the merged document into the frozen dataclasses of
+:mod:`exgen.model.exercise`, resolving every time to minutes from STARTEX. A time the schema
+accepts but that does not parse becomes an ``invalid-time`` diagnostic at its pointer (the
+element gets minute 0) instead of an exception; an unreadable STARTEX or ENDEX leaves no model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import typing as t
+
+from exgen.core.diagnostics import Diagnostic, at
+from exgen.model.exercise import (
+    DEFAULT_MARKING,
+    Cell,
+    Constraint,
+    Controller,
+    Evaluator,
+    Exchange,
+    Exercise,
+    ExerciseInfo,
+    Inject,
+    Net,
+    Objective,
+    Pace,
+    RolePlayer,
+    System,
+    Threat,
+    Unit,
+)
+from exgen.model.geometry import Area, Point
+from exgen.model.time import TimeError, parse_datetime, parse_duration, resolve_time
+
+if t.TYPE_CHECKING:
+    from exgen.core.sources import Locator
+
+
+class _Builder:
+    """Builds the model, turning unreadable times into located diagnostics."""
+
+    def __init__(self, data: dict[str, t.Any], sources: Locator) -> None:
+        self.data = data
+        self.sources = sources
+        self.found: list[Diagnostic] = []
+        self.startex = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+    def time(self, text: str, pointer: str) -> int:
+        try:
+            return resolve_time(text, self.startex)
+        except TimeError as exc:
+            self.found.append(at(self.sources, pointer, "invalid-time", str(exc)))
+            return 0
+
+    def duration(self, text: str, pointer: str) -> int:
+        try:
+            return parse_duration(text)
+        except TimeError as exc:
+            self.found.append(at(self.sources, pointer, "invalid-time", str(exc)))
+            return 0
+
+    def items(self, key: str) -> t.Iterator[tuple[str, dict[str, t.Any]]]:
+        for i, item in enumerate(self.data.get(key) or []):
+            yield f"/{key}/{i}", item
+
+    def excon_items(self, key: str) -> t.Iterator[tuple[str, dict[str, t.Any]]]:
+        for i, item in enumerate((self.data.get("excon") or {}).get(key) or []):
+            yield f"/excon/{key}/{i}", item
+
+    def info(self) -> ExerciseInfo | None:
+        raw = self.data["exercise"]
+        try:
+            startex = parse_datetime(raw["startex"])
+        except TimeError as exc:
+            self.found.append(at(self.sources, "/exercise/startex", "invalid-time", str(exc)))
+            return None
+        self.startex = startex
+        try:
+            endex = parse_datetime(raw["endex"])
+        except TimeError as exc:
+            self.found.append(at(self.sources, "/exercise/endex", "invalid-time", str(exc)))
+            return None
+        return ExerciseInfo(
+            id=raw["id"], name=raw["name"], type=raw["type"], classification=raw["classification"],
+            marking=raw.get("marking", DEFAULT_MARKING), startex=startex, endex=endex,
+            setting=raw.get("setting", ""), description=raw.get("description", ""),
+            area=_area(raw.get("area")), working_language=raw.get("working_language", "en"),
+            organiser=raw.get("organiser", ""), director=raw.get("director", ""),
+        )
+
+    def injects(self) -> tuple[Inject, ...]:
+        built = []
+        for ptr, raw in self.items("injects"):
+            threat = raw.get("threat")
+            requires = []
+            for j, ex in enumerate(raw.get("requires") or []):
+                kind, body = next(iter(ex.items()))
+                requires.append(Exchange(
+                    kind=kind, sender=body["from"], receiver=body["to"],
+                    within=self.duration(body["within"], f"{ptr}/requires/{j}/{kind}/within"),
+                    net=body.get("net"), pointer=f"{ptr}/requires/{j}",
+                ))
+            built.append(Inject(
+                id=raw["id"], serial=raw.get("serial", 0), time=self.time(raw["time"], f"{ptr}/time"),
+                sender=raw["from"], to=tuple(raw["to"]), method=raw["method"], title=raw["title"],
+                net=raw.get("net"), description=raw.get("description", ""),
+                expected_action=raw.get("expected_action", ""), objectives=tuple(raw.get("objectives", ())),
+                controller=raw.get("controller"), location=_point(raw.get("location")),
+                threat=Threat(threat["kind"], tuple(threat.get("ids", ())), threat.get("actor", ""))
+                if threat else None,
+                requires=tuple(requires), contingency=raw.get("contingency"), notes=raw.get("notes", ""),
+                pointer=ptr,
+            ))
+        built.sort(key=lambda i: (i.time, i.serial or 0, i.id))
+        return tuple(
+            i if i.serial else dataclasses.replace(i, serial=n) for n, i in enumerate(built, start=1)
+        )
+
+
+def _point(raw: dict[str, t.Any] | None) -> Point | None:
+    return Point(float(raw["lat"]), float(raw["lon"])) if raw else None
+
+
+def _area(raw: dict[str, t.Any] | None) -> Area | None:
+    return Area(float(raw["lat"]), float(raw["lon"]), float(raw["radius_km"])) if raw else None
+
+
+def _tup(raw: dict[str, t.Any], key: str) -> tuple[t.Any, ...]:
+    return tuple(raw.get(key) or ())
+
+
+def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | None, list[Diagnostic]]:
+    """The Exercise model of schema-valid merged data, and diagnostics for unreadable times."""
+    b = _Builder(data, sources)
+    info = b.info()
+    if info is None:
+        return None, b.found
+    objectives = tuple(
+        Objective(r["id"], r["title"], r.get("capability", ""), r.get("description", ""),
+                  _tup(r, "critical_tasks"), _tup(r, "measures"), _tup(r, "audience"), p)
+        for p, r in b.items("objectives")
+    )
+    systems = tuple(
+        System(r["id"], r["kind"], _tup(r, "bands"), r.get("name", ""), _tup(r, "waveforms"),
+               _tup(r, "crypto"), bool(r.get("gnss_dependent", False)), bool(r.get("legacy", False)),
+               r.get("description", ""), p)
+        for p, r in b.items("systems")
+    )
+    units = tuple(
+        Unit(r["id"], r["name"], r["nation"], r["role"], r.get("short_name", ""), r.get("echelon", ""),
+             r.get("category", "military"), r.get("sidc", ""), r.get("parent"), _point(r.get("location")),
+             _tup(r, "languages"), _tup(r, "systems"), r.get("callsign", ""), r.get("description", ""), p)
+        for p, r in b.items("units")
+    )
+    nets = tuple(
+        Net(r["id"], r["kind"], _tup(r, "members"), r.get("name", ""), r.get("band"), r.get("waveform"),
+            r.get("crypto"), r.get("language"), r.get("net_control"), r.get("frequency", ""),
+            r.get("description", ""), p)
+        for p, r in b.items("nets")
+    )
+    pace = tuple(
+        Pace(r.get("id") or "~".join(r["between"]), (r["between"][0], r["between"][1]), r["primary"],
+             r.get("alternate"), r.get("contingency"), r.get("emergency"), r.get("description", ""), p)
+        for p, r in b.items("pace")
+    )
+    constraints = tuple(
+        Constraint(r["id"], r["kind"], b.time(r["start"], f"{p}/start"), b.time(r["end"], f"{p}/end"),
+                   _area(r.get("area")), _tup(r, "bands"), _tup(r, "units"), _tup(r, "nets"),
+                   _tup(r, "systems"), r.get("actor", ""), r.get("description", ""), p,
+                   intended=bool(r.get("intended", False)))
+        for p, r in b.items("constraints")
+    )
+    cells = tuple(Cell(r["id"], r["title"], r.get("lead", ""), r.get("description", ""), p)
+                  for p, r in b.excon_items("cells"))
+    role_players = tuple(
+        RolePlayer(r["id"], r["cell"], r["portrays"], r.get("nation", ""), _tup(r, "languages"),
+                   r.get("organisation", ""), r.get("description", ""), p)
+        for p, r in b.excon_items("role_players")
+    )
+    controllers = tuple(Controller(r["id"], r["cell"], r.get("name", ""), _tup(r, "units"), p)
+                        for p, r in b.excon_items("controllers"))
+    evaluators = tuple(
+        Evaluator(r["id"], _tup(r, "objectives"), r.get("name", ""), r.get("nation", ""), _tup(r, "units"), p)
+        for p, r in b.excon_items("evaluators")
+    )
+    injects = b.injects()
+    groups: dict[str, tuple[t.Any, ...]] = {
+        "objectives": objectives, "systems": systems, "units": units, "nets": nets, "pace": pace,
+        "constraints": constraints, "cells": cells, "role_players": role_players,
+        "controllers": controllers, "evaluators": evaluators, "injects": injects,
+    }
+    # First definition wins in the index; the duplicate-id rule reports the others.
+    index = {kind: _first_by_id(items) for kind, items in groups.items()}
+    return Exercise(info=info, index=index, **groups), b.found
+
+
+def _first_by_id(items: t.Iterable[t.Any]) -> dict[str, t.Any]:
+    out: dict[str, t.Any] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out

@@ -1,0 +1,33 @@
+"""Geometry on a spherical Earth: points, circular areas and great-circle distance."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Point:
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class Area:
+    lat: float
+    lon: float
+    radius_km: float
+
+    def covers(self, point: Point | None) -> bool:
+        """True when ``point`` lies inside the circle (an unknown position counts as inside)."""
+        if point is None:
+            return True
+        return distance_km(self.lat, self.lon, point.lat, point.lon) <= self.radius_km
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
