@@ -23,11 +23,11 @@ $(STAMP): pyproject.toml
 	fi
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing Debian's chromium for the EXCON console browser test (tests/test_console.py)"; \
+	    echo "Installing Debian's chromium for the EXCON console browser test (tests/render/test_console.py)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else \
 	    echo "Note: the EXCON console browser test needs Debian's chromium (sudo apt-get install -y chromium);" >&2; \
-	    echo "      without it tests/test_console.py is skipped." >&2; \
+	    echo "      without it tests/render/test_console.py is skipped." >&2; \
 	fi
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (echo "python3 with venv is required" && exit 1)
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
@@ -54,7 +54,7 @@ demo: $(STAMP)
 
 # Regenerate the golden files from the current templates; review the diff like code.
 golden: $(STAMP)
-	EXGEN_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_build.py -k golden
+	EXGEN_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_pipeline.py -k golden
 	git diff --stat tests/golden
 
 # Regenerate the definition format reference from the JSON Schemas (tests fail when it is stale).

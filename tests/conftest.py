@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+#: Test data shared by the stage folders (tests/<stage>/ mirror exgen/<stage>/).
+DATA = TESTS / "data"
 FLAGSHIP_DIR = ROOT / "scenarios" / "adriatic-shield"
 FLAGSHIP = FLAGSHIP_DIR / "exercise.yaml"
 

@@ -8,7 +8,6 @@ import random
 import time
 import typing as t
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,6 +17,7 @@ from exgen.check.comms_findings import diagnose
 from exgen.comms import Down, Interval, Segment, analyse
 from exgen.core.diagnostics import Diagnostic, Location, Severity
 from exgen.model import Exercise, build_data
+from tests.conftest import FLAGSHIP
 
 STARTEX = dt.datetime(2027, 5, 10, 6, 0, tzinfo=dt.timezone.utc)  # D+0 06:00
 DAY = 1440
@@ -754,7 +754,7 @@ def test_large_exercise_is_fast_and_right_on_sampled_minutes() -> None:
 
 # --- the flagship scenario --------------------------------------------------------------
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "adriatic-shield" / "exercise.yaml"
+SCENARIO = FLAGSHIP
 
 
 @pytest.mark.skipif(not SCENARIO.exists(), reason="the Adriatic Shield scenario is not written yet")

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from exgen.core.diagnostics import Diagnostic, Location
 from exgen.load import Document, SourceFile, load
+from tests.conftest import DATA
 
-DATA = Path(__file__).parent / "data" / "load"
+LOAD_DATA = DATA / "load"
 
 
 def write(directory: Path, name: str, content: str | bytes) -> Path:
@@ -537,7 +538,7 @@ def test_json_include_from_yaml(tmp_path: Path) -> None:
 
 def test_example_files_in_data_dir() -> None:
     """The checked-in example tree loads, with items located in their include."""
-    document, diagnostics = load(DATA / "tree" / "root.yaml")
+    document, diagnostics = load(LOAD_DATA / "tree" / "root.yaml")
     assert diagnostics == [] and document is not None
     assert [i["id"] for i in document.data["injects"]] == ["INJ-001", "INJ-002", "INJ-101"]
     assert at(document.sources.locate("/injects/2/threat/ids/0")) == ("day2.yaml", 7, 13)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from exgen import package, pipeline
-from tests.conftest import FLAGSHIP, plant
+from tests.conftest import FLAGSHIP, TESTS, plant
 
-GOLDEN = Path(__file__).parent / "golden" / "adriatic-shield"
+GOLDEN = TESTS / "golden" / "adriatic-shield"
 #: Package files pinned as golden files (manifest.json pins the hash of every other file).
 GOLDEN_FILES = ["index.html", "msel/msel.csv", "msel/msel.html", "injects/INJ-002.html", "manifest.json"]
 

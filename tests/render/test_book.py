@@ -20,7 +20,7 @@ from exgen import enrich, pipeline
 from exgen.core.resources import data_dir
 from exgen.render import context
 from tests.conftest import FLAGSHIP, ROOT
-from tests.test_documents import Node, Page
+from tests.render.test_documents import Node, Page
 
 SYNTH = ROOT / "benchmarks" / "synth.py"
 BOOK = "book/exercise-book.html"

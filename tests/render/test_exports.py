@@ -25,9 +25,9 @@ from exgen import pipeline
 from exgen.cli import cli
 from exgen.render import filters
 from exgen.render.outputs import output_names, select_outputs
-from tests.conftest import FLAGSHIP, FLAGSHIP_DIR, plant
+from tests.conftest import DATA, FLAGSHIP, FLAGSHIP_DIR, plant
 
-SPECS = Path(__file__).parent / "data" / "specs"
+SPECS = DATA / "specs"
 C2 = "{http://www.sisostds.org/schemas/C2SIM/1.1}"
 KML = "{http://www.opengis.net/kml/2.2}"
 EXPORTS = ["c2sim", "geojson", "kml", "cot", "ical"]

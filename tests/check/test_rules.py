@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import re
 import typing as t
-from pathlib import Path
 
 import pytest
 import yaml
@@ -16,10 +15,10 @@ from exgen.check import rules
 from exgen.core import catalogues
 from exgen.core.diagnostics import Diagnostic, Location
 from exgen.model import build_data
+from tests.conftest import DATA, ROOT
 
-HERE = Path(__file__).parent
-BASE = yaml.safe_load((HERE / "data" / "rules" / "base.yaml").read_text("utf-8"))
-DOCS = HERE.parent / "docs" / "diagnostics.md"
+BASE = yaml.safe_load((DATA / "rules" / "base.yaml").read_text("utf-8"))
+DOCS = ROOT / "docs" / "diagnostics.md"
 FILE = "ex.yaml"
 
 
