@@ -730,6 +730,18 @@ def write(injects: int, path: Path, seed: int = 1) -> Path:
     return path
 
 
+def misspell(data: dict[str, t.Any], share: float, seed: int) -> int:
+    """Change one character of the first recipient of ``share`` of the injects; how many changed."""
+    rng = random.Random(seed * 7919 + 1)
+    injects = data["injects"]
+    chosen = rng.sample(range(len(injects)), round(len(injects) * share))
+    for i in chosen:
+        ident = injects[i]["to"][0]
+        at = rng.randrange(len(ident))
+        injects[i]["to"][0] = ident[:at] + ("X" if ident[at] != "X" else "Y") + ident[at + 1:]
+    return len(chosen)
+
+
 def main(argv: t.Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("injects", type=int)
@@ -740,11 +752,16 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     parser.add_argument("--break-ref", action="store_true",
                         help="Put a bad id in injects[0].to[0], an error two $refs deep, to show a "
                              "schema checker resolves the schemas' relative $refs.")
+    parser.add_argument("--bad-refs", type=float, default=0.0, metavar="SHARE",
+                        help="Misspell the first recipient of this share of the injects (0.02 = 2 %%), as a bulk "
+                             "rename leaves them: the error path with a did-you-mean hint for each.")
     parser.add_argument("--stats", action="store_true", help="Print counts as one JSON line.")
     args = parser.parse_args(argv)
     data = definition(args.injects, args.seed)
     if args.break_ref:
         data["injects"][0]["to"][0] = "not an id!"
+    if args.bad_refs:
+        misspell(data, args.bad_refs, args.seed)
     if args.json or args.output.suffix == ".json":
         import json
 

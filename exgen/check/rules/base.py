@@ -7,7 +7,7 @@ import typing as t
 
 from exgen.check.rules.codes import RULES
 from exgen.core.diagnostics import Diagnostic, at
-from exgen.core.suggest import did_you_mean
+from exgen.core.suggest import Suggester, hint
 
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
@@ -22,6 +22,7 @@ class Ctx:
         self.sources = sources
         self.found: list[Diagnostic] = []
         self._candidates: dict[tuple[str, ...], list[str]] = {}
+        self._suggesters: dict[tuple[str, ...], Suggester] = {}
 
     def add(self, code: str, pointer: str, message: str, related: tuple[str, ...] = ()) -> None:
         """Record a finding of ``code`` (its severity comes from :data:`RULES`) at ``pointer``."""
@@ -47,8 +48,11 @@ class Ctx:
         return ident is not None and any(self.model.get(k, ident) is not None for k in kinds)
 
     def hint(self, value: str, *kinds: str) -> str:
-        """``" (did you mean 'x'?)"`` for the closest id of ``kinds``, or ``""``."""
-        return did_you_mean(value, self.ids(*kinds))
+        """``" (did you mean 'x'?)"`` for the closest id of ``kinds``, or ``""`` (bounded work per hint)."""
+        suggester = self._suggesters.get(kinds)
+        if suggester is None:
+            suggester = self._suggesters[kinds] = Suggester(self.ids(*kinds))
+        return hint(suggester.closest(value))
 
 
 def position(pointer: str) -> int:
