@@ -17,7 +17,11 @@ import xml.etree.ElementTree as ET
 
 from markupsafe import Markup
 
+from exgen.core import cache
+
 _SVG_NS = "http://www.w3.org/2000/svg"
+#: The library's drawing style (part of the cache key).
+_STYLE = "light"
 #: APP-6(D) / MIL-STD-2525D SIDCs are 20 digits; the library draws no other form.
 _SIDC = re.compile(r"^[0-9]{20}$")
 #: The library draws every symbol on this square canvas (frame, echelon above, HQ staff below).
@@ -71,13 +75,7 @@ def _symbol(sidc: str, size: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def _library_body(sidc: str) -> str | None:
     """The sanitised inner markup the library draws for ``sidc``, or None when it cannot."""
-    try:
-        ms = _library()
-        # The library reports problems with print(); keep them out of the user's terminal.
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            raw = ms.get_symbol_svg_string_from_sidc(sidc, bounding_padding=-1, style="light")
-    except Exception:  # any library failure means "draw the fallback"
-        return None
+    raw = _drawn(sidc)
     if not raw or not raw.strip():
         return None
     try:
@@ -89,6 +87,40 @@ def _library_body(sidc: str) -> str | None:
     parts = [_clean(child) for child in root]
     body = "".join(p for p in parts if p)
     return body if "<path" in body or "<circle" in body or "<rect" in body or "<ellipse" in body else None
+
+
+def _drawn(sidc: str) -> str | None:
+    """The library's own SVG for ``sidc`` ('' when it cannot draw it), from the cache when it is there.
+
+    Importing the library costs ~1.4 s (it pulls in numpy and scipy), so what it drew is kept in
+    exgen's cache directory, keyed by its version and the drawing options. The cache holds the
+    library's raw output; it passes the same allow-list as fresh output before any use.
+    """
+    entry = cache.key("symbol", _library_version(), _STYLE, sidc)
+    kept = cache.read("symbols", entry)
+    if kept is not None:
+        return kept.decode("utf-8", "replace")
+    try:
+        ms = _library()
+        # The library reports problems with print(); keep them out of the user's terminal.
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            raw = ms.get_symbol_svg_string_from_sidc(sidc, bounding_padding=-1, style=_STYLE)
+    except Exception:  # any library failure means "draw the fallback"
+        return None
+    text = raw if isinstance(raw, str) else ""
+    cache.write("symbols", entry, text.encode("utf-8"))
+    return text
+
+
+@functools.cache
+def _library_version() -> str:
+    """military-symbol's version, read from its metadata without importing it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("military-symbol")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 @functools.cache
