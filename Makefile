@@ -9,6 +9,11 @@ FLAGSHIP := scenarios/adriatic-shield/exercise.yaml
 
 # System libraries WeasyPrint (exercise-book PDF) loads, and the fonts the book's CSS names.
 SYSPKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation fonts-dejavu-core
+# ajv (JSON Schema 2020-12, strict mode) for tests/check/test_schemas_ajv.py; git-ignored.
+AJV_DIR := tests/.node
+# Microsoft's SARIF multitool (a self-contained binary on Linux) for tests/cli/test_sarif.py; a prefix
+# of its own, so installing it and ajv with --no-save never prunes the other. Git-ignored.
+SARIF_DIR := tests/.node/sarif
 
 $(STAMP): pyproject.toml
 	@if ldconfig -p | grep -q 'libpango-1\.0\.so' && ldconfig -p | grep -q 'libpangoft2-1\.0\.so' \
@@ -28,6 +33,26 @@ $(STAMP): pyproject.toml
 	else \
 	    echo "Note: the EXCON console browser test needs Debian's chromium (sudo apt-get install -y chromium);" >&2; \
 	    echo "      without it tests/render/test_console.py is skipped." >&2; \
+	fi
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Node.js and npm for the ajv strict-mode schema test (tests/check/test_schemas_ajv.py)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	else \
+	    echo "Note: the ajv schema test needs Node.js and npm (sudo apt-get install -y nodejs npm);" >&2; \
+	    echo "      without them tests/check/test_schemas_ajv.py is skipped." >&2; \
+	fi
+	@if [ -d $(AJV_DIR)/node_modules/ajv ] && [ -d $(AJV_DIR)/node_modules/ajv-formats ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	    echo "Installing ajv and ajv-formats into $(AJV_DIR) for the schema strict-mode test"; \
+	    npm install -s --no-save --no-audit --no-fund --prefix $(AJV_DIR) ajv@8.20.0 ajv-formats@3.0.1 >/dev/null \
+	    || echo "Note: could not install ajv from npm; tests/check/test_schemas_ajv.py will fail until it is installed" >&2; \
+	fi
+	@if [ -d $(SARIF_DIR)/node_modules/@microsoft/sarif-multitool ]; then :; \
+	elif command -v npm >/dev/null 2>&1; then \
+	    echo "Installing Microsoft's SARIF multitool into $(SARIF_DIR) for the SARIF report test"; \
+	    npm install -s --no-save --no-audit --no-fund --prefix $(SARIF_DIR) @microsoft/sarif-multitool@5.7.0 >/dev/null \
+	    || echo "Note: could not install the SARIF multitool; tests/cli/test_sarif.py skips its check" >&2; \
 	fi
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || (echo "python3 with venv is required" && exit 1)
 	$(PYTHON) -m venv $(VENV) || (apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV))
@@ -60,6 +85,7 @@ golden: $(STAMP)
 # Regenerate the definition format reference from the JSON Schemas (tests fail when it is stale).
 docs: $(STAMP)
 	$(PY) -m exgen.cli.reference > docs/reference.md
+	$(PY) -m exgen.cli.codes docs/diagnostics.md > exgen/data/diagnostic_codes.json
 
 # Time validate/build at 100, 1,000 and 10,000 injects against check-jsonschema (its own venv,
 # so it never touches exgen's). Prints figures and PASS/MISS per target; never fails on them.

@@ -1,7 +1,8 @@
 """Write a package atomically: temporary directory beside the target, manifest, rename.
 
 The previous package survives any failure: files go to ``.<name>.tmp-*`` next to the
-target, and only a complete package is renamed into place.
+target, and only a complete package is swapped into place (:mod:`exgen.core.staging`). A
+package may not grow past the size its writer is given (``exgen build --max-package-size``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import typing as t
 from dataclasses import dataclass
 from pathlib import Path
 
-from exgen.core import staging
+from exgen.core import paths, staging
 
 MANIFEST = "manifest.json"
 GENERATOR = "exgen"
@@ -23,6 +24,15 @@ _PART = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 
 class PackageError(Exception):
     """The package cannot be written where asked (a user-facing message)."""
+
+    #: The diagnostic code the build reports it under.
+    code = "package"
+
+
+class PackageTooLarge(PackageError):
+    """The package would grow past its size limit."""
+
+    code = "package-too-large"
 
 
 @dataclass(frozen=True)
@@ -58,9 +68,10 @@ def manifest(entries: t.Iterable[tuple[str, str, int]], info: dict[str, t.Any]) 
 
 def is_package(path: Path) -> bool:
     """True when ``path`` holds an exgen package (its manifest names exgen)."""
+    raw = paths.read_regular(path / MANIFEST)  # never opens a named pipe or a device
     try:
-        data = json.loads((path / MANIFEST).read_text("utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(raw.decode("utf-8")) if raw is not None else None
+    except ValueError:
         return False
     return isinstance(data, dict) and data.get("generator") == GENERATOR
 
@@ -74,8 +85,10 @@ class Writer:
     the temporary directory and leaves any previous package as it was.
     """
 
-    def __init__(self, target: Path, *, force: bool = False) -> None:
+    def __init__(self, target: Path, *, force: bool = False, max_size: int | None = None) -> None:
         self.target = target
+        self.max_size = max_size
+        self.size = 0
         try:
             staging.check_target(target, force, is_package, "package")
             self.tmp = staging.new_dir(target, "package")
@@ -99,6 +112,10 @@ class Writer:
         if rel in self.entries:
             raise PackageError(f"two outputs write '{rel}'; give them different output paths")
         self.entries[rel] = (sha256, size)
+        self.size += size
+        if self.max_size is not None and self.size > self.max_size:
+            raise PackageTooLarge(f"the package grew past {_size_text(self.max_size)}, the limit for one package, at "
+                                  f"'{rel}'; nothing was written (raise the limit with --max-package-size)")
 
     def _io(self, action: t.Callable[[], object]) -> None:
         """Run one file-system step of :meth:`commit` (its result unused); an OSError is a PackageError."""
@@ -108,7 +125,8 @@ class Writer:
             raise PackageError(f"cannot write the package to '{self.target}': {exc.strerror or exc}") from None
 
     def commit(self, info: dict[str, t.Any], before_rename: t.Callable[[Path], None] | None = None) -> Written:
-        """Write the manifest and put the package in place of the target."""
+        """Write the manifest and put the package in place of the target (atomically where the
+        system can: :func:`exgen.core.staging.swap`)."""
         data = manifest(((p, h, n) for p, (h, n) in self.entries.items()), info)
         self._io(lambda: (self.tmp / MANIFEST).write_bytes(data))
         if before_rename:
@@ -149,6 +167,17 @@ def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, 
             digest.update(chunk)
             size += len(chunk)
     return rel, digest.hexdigest(), size
+
+
+def _size_text(size: int) -> str:
+    """
+    >>> _size_text(2 * 2**30), _size_text(1536 * 2**10), _size_text(500)
+    ('2 GiB', '1.5 MiB', '500 B')
+    """
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} B"
 
 
 def _write_error(rel: str, exc: OSError) -> PackageError:

@@ -16,10 +16,11 @@ from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort
 
 if t.TYPE_CHECKING:
     from exgen.load import Document
+    from exgen.render.limits import Limits
     from exgen.render.outputs import TemplateSet
 
 __all__ = ["Built", "Checked", "Summary", "build", "check", "check_many", "default_jobs", "load_template_set",
-           "manifest_info"]
+           "manifest_info", "refuse_output"]
 
 
 def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[TemplateSet, list[Diagnostic]]:
@@ -27,11 +28,12 @@ def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tup
     from pathlib import Path
 
     from exgen.check import outputs
+    from exgen.core import paths
     from exgen.render import outputs as render
 
     dirs = tuple(Path(d) for d in user_dirs)
     missing = [error("template-dir", f"template directory '{d}' does not exist", Location(str(d)))
-               for d in dirs if not d.is_dir()]
+               for d in dirs if not paths.is_dir(d)]
     if missing:
         return render.TemplateSet(dirs), missing
     declarations, found = outputs.read(render.declaration_files(dirs))
@@ -50,12 +52,13 @@ class Built:
 
 def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
           strict: bool = False, progress: t.Callable[[int, int], None] | None = None,
-          only: t.Sequence[str] | None = None, jobs: int | None = None) -> Built:
+          only: t.Sequence[str] | None = None, jobs: int | None = None, limits: Limits | None = None) -> Built:
     """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
 
     The package is written only when the definition is valid and every template rendered.
     ``only`` names the output groups to render (outputs.yaml ``name``); None renders all.
-    ``jobs`` is how many processes render (default: :func:`default_jobs`).
+    ``jobs`` is how many processes render (default: :func:`default_jobs`); ``limits`` bound their
+    CPU time and memory and the package's size (default: :data:`exgen.render.limits.DEFAULT`).
     """
     from pathlib import Path
 
@@ -63,11 +66,16 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render import context
     from exgen.render.engine import render_into
     from exgen.render.errors import RenderError
+    from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
     from exgen.render.outputs import output_names, select_outputs
     from exgen.render.plan import count_renders
     checked = check(path, strict=strict)
     result = Built(checked)
     if not checked.ok or checked.model is None or checked.comms is None or checked.document is None:
+        return result
+    refused = refuse_output(out, checked.document, template_dirs)
+    if refused is not None:  # the output would replace or sit inside an input
+        checked.diagnostics = sort_diagnostics([*checked.diagnostics, refused])
         return result
     templates, found = load_template_set(template_dirs)
     if found:
@@ -97,14 +105,15 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     if only is not None:
         info["only"] = sorted({s.name for s in templates.outputs})
     try:
-        with package.Writer(Path(out), force=force) as writer:
-            render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick)
+        limits = limits or DEFAULT_LIMITS
+        with package.Writer(Path(out), force=force, max_size=limits.package_size) as writer:
+            render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick, limits=limits)
             written = writer.commit(info)
     except RenderError as exc:
         checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
         return result
     except package.PackageError as exc:
-        checked.diagnostics = sort_diagnostics([*checked.diagnostics, error("package", str(exc), Location(out))])
+        checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(exc.code, str(exc), Location(out))])
         return result
     result.written = written
     result.files, result.size = written.files, written.size
@@ -178,13 +187,48 @@ def _summarise(path: str, strict: bool) -> Summary:
 
 
 def check_many(paths: t.Sequence[str], *, strict: bool = False, jobs: int | None = None) -> list[Summary]:
-    """Validate several roots, in parallel processes when there is more than one; input order kept."""
+    """Validate several roots, in parallel processes when there is more than one; input order kept.
+
+    The workers ignore Ctrl-C and die with this process: on Ctrl-C (or SIGTERM) here they are
+    terminated at once and the KeyboardInterrupt goes on to the caller, with no worker tracebacks.
+    """
+    import multiprocessing
     import os
 
     workers = min(len(paths), jobs or os.cpu_count() or 1)
     if workers <= 1:
         return [_summarise(p, strict) for p in paths]
-    from concurrent.futures import ProcessPoolExecutor
+    context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
+        else multiprocessing.get_context()
+    pool = context.Pool(workers, initializer=_validation_worker, initargs=(os.getpid(),))
+    try:
+        results = pool.starmap(_summarise, [(p, strict) for p in paths])
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.close()
+        pool.join()
+    return results
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_summarise, paths, [strict] * len(paths)))
+
+def _validation_worker(parent: int) -> None:
+    """In a validation worker: die with the parent, leave Ctrl-C to it."""
+    from exgen.core import processes
+
+    processes.die_with_parent(parent)
+    processes.quiet_signals()
+
+
+def refuse_output(out: str, document: Document, template_dirs: t.Sequence[str] = ()) -> Diagnostic | None:
+    """An error when package directory ``out`` is unusable, holds one of the definition's files or a
+    template directory, or lies inside a template directory: replacing it would destroy an input."""
+    from exgen.core import paths
+    from exgen.core.resources import data_dir
+
+    builtin = data_dir("templates")
+    inputs = [*(paths.Input("definition file", f.display, f.path, resolved=True) for f in document.files),
+              *(paths.Input("template directory", d, d, directory=True) for d in template_dirs),
+              paths.Input("built-in template directory", str(builtin), builtin, directory=True)]
+    found = paths.check_output(out, inputs, "package")
+    return None if found is None else error(found[0], found[1], Location(out))

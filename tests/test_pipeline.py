@@ -136,7 +136,9 @@ def test_symlink_out_of_template_dir_is_refused(tmp_path: Path) -> None:
     (mine / "index.html.j2").write_text('{% include "leak.j2" %}', "utf-8")
     result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)])
     assert result.written is None
-    assert [d.code for d in result.checked.diagnostics if d.is_error] == ["template-not-found"]
+    errors = [d for d in result.checked.diagnostics if d.is_error]
+    assert [d.code for d in errors] == ["template-file"] and "leads outside" in errors[0].message
+    assert errors[0].location.file.endswith("leak.j2") and "TOP SECRET" not in errors[0].message
 
 
 @pytest.mark.parametrize("bad", ["../../x", "/etc/passwd", "a/../../b", "", "a//b", ".hidden", "a\\b"])
@@ -209,22 +211,25 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
         "outputs:\n"
         "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.html}\n"
         "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.pdf, convert: pdf}\n", "utf-8")
-    rendered: list[str] = []
+    renders = tmp_path / "renders.txt"  # rendering happens in a forked worker, even with --jobs 1
     converted: list[str] = []
     real_render, real_convert = stream.render_chunks, convert.convert_in_fresh_process
 
     def counting_render(env, spec, context, item):  # type: ignore[no-untyped-def]
-        rendered.append(spec.output)
+        with renders.open("a", encoding="utf-8") as out:
+            out.write(f"{spec.output} {os.getpid()}\n")
         return real_render(env, spec, context, item)
 
-    def counting_convert(kind, source, folder, rel, startex):  # type: ignore[no-untyped-def]
+    def counting_convert(kind, source, folder, rel, startex, **kw):  # type: ignore[no-untyped-def]
         converted.append(rel)
-        return real_convert(kind, source, folder, rel, startex)
+        return real_convert(kind, source, folder, rel, startex, **kw)
 
     monkeypatch.setattr(stream, "render_chunks", counting_render)
     monkeypatch.setattr(convert, "convert_in_fresh_process", counting_convert)
     build(FLAGSHIP, tmp_path / "pkg", template_dirs=[str(mine)], only=["sheet"], jobs=1)
-    assert rendered == ["sheet/sheet.pdf"] and converted == ["sheet/sheet.pdf"]
+    rendered = renders.read_text("utf-8").split()
+    assert rendered[0] == "sheet/sheet.pdf" and len(rendered) == 2 and converted == ["sheet/sheet.pdf"]
+    assert int(rendered[1]) != os.getpid()  # in a worker, under the render limits
     html = (tmp_path / "pkg" / "sheet" / "sheet.html").read_text("utf-8")
     assert html == "<!doctype html><title>Sheet</title><h1>ADRIATIC-SHIELD-27 sheet</h1>\n"
     assert (tmp_path / "pkg" / "sheet" / "sheet.pdf").read_bytes().startswith(b"%PDF-")

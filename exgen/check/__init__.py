@@ -2,7 +2,9 @@
 
 In: a loaded :class:`~exgen.load.Document`. Out: diagnostics, and for a valid definition the
 built :class:`~exgen.model.Exercise` and its comms picture. Holds the schema check (``schema``:
-loading and the fast path; ``explain``: why an instance fails), the semantic rules (``rules/``,
+loading and the fast path; ``explain``: why an instance fails; ``scalars``: what every value
+must be whatever its schema says: finite, free of control characters, short enough for a
+spreadsheet cell), the semantic rules (``rules/``,
 one module per family and one registry), the planner's accepted findings (``accept``), the
 comms findings (``comms_findings``) and the one function that runs the semantic stage
 (``semantic``), which the pipeline and the generator both call.

@@ -35,7 +35,7 @@ class Checked:
 def check(path: str, *, strict: bool = False) -> Checked:
     """Load and validate one root definition; every problem becomes a diagnostic."""
     from exgen import load
-    from exgen.check import schema, semantic
+    from exgen.check import scalars, schema, semantic
 
     document, found = load.load(path)
     result = Checked(path, document, found)
@@ -43,7 +43,8 @@ def check(path: str, *, strict: bool = False) -> Checked:
         return _finish(result, strict)
     schema_found = schema.validate_data(document.data, document.sources)
     result.diagnostics += schema_found
-    if has_errors(schema_found):
+    # A control character or an overlong text leaves the definition well-formed: the rules still run.
+    if has_errors(d for d in schema_found if d.code not in scalars.TEXT_CODES):
         return _finish(result, strict)
     stage = semantic.run(document.data, document.sources)
     result.diagnostics += stage.diagnostics

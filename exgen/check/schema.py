@@ -12,7 +12,7 @@ import functools
 import json
 import typing as t
 
-from exgen.check import explain, schema_fast
+from exgen.check import explain, scalars, schema_fast
 from exgen.core.resources import data_dir
 
 if t.TYPE_CHECKING:
@@ -63,19 +63,22 @@ def fast_check(name: str = ROOT_SCHEMA) -> schema_fast.Check | None:
 
 
 def validate_data(data: t.Any, sources: Locator, schema: str = ROOT_SCHEMA) -> list[Diagnostic]:
-    """All schema errors in ``data``, located through ``sources``.
+    """All schema errors in ``data``, located through ``sources``, and what every value must be
+    whatever the schema says (:mod:`exgen.check.scalars`: finite numbers, text without control
+    characters, text a spreadsheet cell holds).
 
     A compiled yes/no check answers first (about 20 times faster than jsonschema on a valid
     10,000-inject definition); jsonschema runs only to explain a definition that fails it.
     """
+    found = scalars.scan(data, sources)
     fast = fast_check(schema)
     if fast is not None:
         try:
             if fast(data):
-                return []
+                return found
         except schema_fast.Unknown:
             pass
-    found: list[Diagnostic] = []
+    flagged = {d.pointer for d in found}  # a NaN or control character needs no second message
     for err in validator(schema).iter_errors(data):
-        found.extend(explain.explain(err, sources))
+        found.extend(d for d in explain.explain(err, sources) if d.pointer not in flagged)
     return found

@@ -33,39 +33,49 @@ def cli() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Validate this many definitions at once (default: one per CPU core).")
-def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -> None:
+@click.option("--skip-non-definitions", "skip", is_flag=True,
+              help="Pass over named files that parse but are neither a definition nor included by one, "
+                   "instead of reporting them (the pre-commit hook, handed every changed YAML and JSON file, "
+                   "uses this).")
+def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None, skip: bool) -> None:
     """Check exercise definitions: schema, semantic rules and comms feasibility.
 
     PATHS are definition files, directories (searched for root definitions: files with a
     top-level `exgen:` key that no other file includes) or quoted globs. A file that is
-    only included by another one is checked through the definition that includes it.
+    only included by another one is checked through the definition that includes it; a
+    named file that is neither is an error[not-a-definition] (see --skip-non-definitions).
 
     Each diagnostic is printed as `path:line:col: severity[code]: message`. Exit code 0
     when valid, 1 when any error is found (with --strict, any warning).
     """
     from exgen import pipeline
     from exgen.cli import report
+    from exgen.core.text import printable
     from exgen.load import discover
 
-    targets = discover.find(paths)
+    targets = discover.find(paths, skip_non_definitions=skip)
     for name in targets.unmatched:
-        click.echo(f"exgen: no file matches '{name}'", err=True)
+        click.echo(f"exgen: no file matches '{printable(name)}'", err=True)
     for name in targets.skipped:
-        click.echo(f"exgen: skipped {name}: not an exercise definition (no top-level exgen: key) "
+        click.echo(f"exgen: skipped {printable(name)}: not an exercise definition (no top-level exgen: key) "
                    "and not included by one", err=True)
-    if not targets.roots:
+    if not targets.roots and not targets.problems:
         click.echo("exgen: no exercise definition found", err=True)
         sys.exit(1 if targets.unmatched or not targets.skipped else 0)
-    results = pipeline.check_many(targets.roots, strict=strict, jobs=jobs)
-    diagnostics = [d for r in results for d in r.diagnostics]
-    shown = [name for r in results for name in r.files]
+    try:
+        results = pipeline.check_many(targets.roots, strict=strict, jobs=jobs)
+    except KeyboardInterrupt:
+        click.echo("exgen: interrupted", err=True)
+        sys.exit(130)
+    diagnostics = [*targets.problems, *(d for r in results for d in r.diagnostics)]
+    shown = [*dict.fromkeys(d.location.file for d in targets.problems), *(name for r in results for name in r.files)]
     click.echo(report.FORMATS[fmt](diagnostics, shown), nl=False)
-    sys.exit(0 if all(r.ok for r in results) and not targets.unmatched else 1)
+    sys.exit(0 if all(r.ok for r in results) and not targets.unmatched and not targets.problems else 1)
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+@click.argument("file", type=click.Path())
+@click.option("-o", "--output", "out", required=True, type=click.Path(),
               help="Package directory to create or replace.")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed for generated detail (names, call signs); same seed, same bytes.")
@@ -78,12 +88,23 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None) -
               help="Build only these outputs (comma-separated, repeatable); names are listed above.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Render in this many processes (default: one per CPU core, at most 4). Same bytes either way.")
+@click.option("--max-render-seconds", "max_seconds", type=click.IntRange(1, 10**6), default=300, show_default=True,
+              help="CPU seconds each rendering and converter process may use.")
+@click.option("--max-render-memory", "max_memory", metavar="SIZE", default="2GB", show_default=True,
+              callback=lambda _ctx, param, value: _size_value(param, value),
+              help="Memory each rendering and converter process may add to what it starts with (500MB, 4GB).")
+@click.option("--max-package-size", "max_package", metavar="SIZE", default="2GB", show_default=True,
+              callback=lambda _ctx, param, value: _size_value(param, value),
+              help="Largest package to write.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
-          quiet: bool, only: tuple[str, ...], jobs: int | None) -> None:
+          quiet: bool, only: tuple[str, ...], jobs: int | None, max_seconds: int, max_memory: int,
+          max_package: int) -> None:
     """Validate FILE and build its exercise package into OUTPUT.
 
-    The package is written to a temporary directory beside OUTPUT and renamed into place
-    only when complete, so a failed build never leaves half a package.
+    The package is written to a temporary directory beside OUTPUT and swapped into place
+    only when complete, so a failed or interrupted build (Ctrl-C: exit code 130) never leaves
+    half a package. Templates render in processes limited in CPU time and memory, and the
+    package in size (the --max-... options); going over a limit is an error naming the option.
 
     \b
     --only names (the `name` of each templates/outputs.yaml line; overrides may add more):
@@ -109,6 +130,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
 
     from exgen import pipeline
     from exgen.cli import report
+    from exgen.core.text import printable
 
     names = [n.strip() for value in only for n in value.split(",") if n.strip()] if only else None
     if only and not names:
@@ -128,8 +150,19 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
             bar.__enter__()
         bar.update(done - bar.pos)
 
-    result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
-                            progress=progress, only=names, jobs=jobs)
+    from exgen.core import processes
+    from exgen.render.limits import Limits
+
+    restore = processes.raise_on_sigterm()
+    try:
+        result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
+                                progress=progress, only=names, jobs=jobs,
+                                limits=Limits(max_seconds, max_memory, max_package))
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the temporary folder gone
+        click.echo(("\n" if bar is not None else "") + "exgen: interrupted; nothing was written", err=True)
+        sys.exit(143 if isinstance(exc, processes.Terminated) else 130)
+    finally:
+        restore()
     if bar is not None:
         bar.__exit__(None, None, None)
     shown = [d for d in result.checked.diagnostics if d.severity.value != "info"]
@@ -141,8 +174,18 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
         sys.exit(1)
     if not quiet:
         warnings = sum(d.severity.value == "warning" for d in shown)
-        click.echo(f"Built {out}: {result.files} files, {_size(result.size)}, "
+        click.echo(f"Built {printable(out)}: {result.files} files, {_size(result.size)}, "
                    f"{warnings} warning{'' if warnings == 1 else 's'}, {time.monotonic() - started:.1f} s")
+
+
+def _size_value(param: click.Parameter, value: str) -> int:
+    """A size option (2GB, 500MB, bytes) in bytes; a usage error otherwise."""
+    from exgen.render.limits import parse_size
+
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
 
 
 def _check_output_names(names: list[str], template_dirs: tuple[str, ...]) -> None:
@@ -168,7 +211,7 @@ def _size(n: int) -> str:
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path())
 @click.option("--at", "at_time", metavar="TIME", help='Show who can reach whom at this time ("D+1 07:30" or ISO 8601).')
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--width", type=click.IntRange(60, 400), default=100, show_default=True, help="Text width in columns.")
@@ -177,11 +220,10 @@ def comms(file: str, at_time: str | None, fmt: str, width: int) -> None:
 
     Diagnostics go to standard error; exit 1 when the definition is invalid.
     """
-    import json
-
     from exgen import pipeline
     from exgen.cli import report
     from exgen.comms import view as commsview
+    from exgen.core.text import json_text, printable
     from exgen.model import TimeError
 
     result = pipeline.check(file)
@@ -194,16 +236,16 @@ def comms(file: str, at_time: str | None, fmt: str, width: int) -> None:
         try:
             minute = commsview.parse_at(at_time, result.model)
         except (TimeError, ValueError) as exc:
-            raise click.BadParameter(str(exc), param_hint="--at") from None
+            raise click.BadParameter(printable(str(exc)), param_hint="--at") from None
     if fmt == "json":
-        click.echo(json.dumps(commsview.to_json(result.comms, result.model, at=minute), indent=2, ensure_ascii=False))
+        click.echo(json_text(commsview.to_json(result.comms, result.model, at=minute)))
     else:
         click.echo(commsview.render_text(result.comms, result.model, at=minute, width=width), nl=False)
     sys.exit(1 if problems else 0)
 
 
 @cli.command("schema")
-@click.option("-o", "--output", "out", type=click.Path(file_okay=False),
+@click.option("-o", "--output", "out", type=click.Path(),
               help="Directory to write the schemas into; without it, list them.")
 def schema_cmd(out: str | None) -> None:
     """Write the bundled JSON Schemas (for editors and other tools), or list them.
@@ -214,6 +256,8 @@ def schema_cmd(out: str | None) -> None:
     from pathlib import Path
 
     from exgen.check.schema import load_schemas
+    from exgen.cli import output
+    from exgen.core import paths
     from exgen.core.resources import data_dir
 
     names = sorted(load_schemas())
@@ -222,9 +266,9 @@ def schema_cmd(out: str | None) -> None:
             click.echo(f"{name}  {load_schemas()[name]['$id']}")
         return
     dest = Path(out)
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in names:
-        (dest / name).write_bytes((data_dir("schemas") / name).read_bytes())
+    folder = data_dir("schemas")
+    output.write_into(out, {name: (folder / name).read_bytes() for name in names},
+                      [paths.Input("built-in schema directory", str(folder), folder, directory=True)], "schemas")
     click.echo(f"Wrote {len(names)} schemas to {dest}. First line of a definition:")
     click.echo(f"# yaml-language-server: $schema={(dest / 'exercise.schema.json').as_posix()}")
 
@@ -241,6 +285,7 @@ def templates_list(template_dirs: tuple[str, ...]) -> None:
     """Every template: name, what it renders, and whether it is built-in or overridden."""
     from exgen import pipeline
     from exgen.cli import report
+    from exgen.core.text import printable
 
     tset, found = pipeline.load_template_set(template_dirs)
     if found:
@@ -250,7 +295,8 @@ def templates_list(template_dirs: tuple[str, ...]) -> None:
     for spec in tset.outputs:
         per = "" if spec.per == "package" else f" (one per {spec.per.replace('_', ' ')})"
         renders.setdefault(spec.template, []).append(spec.output + per)
-    rows = [(name, where, "; ".join(renders.get(name, ["(included by other templates)"])))
+    rows = [(printable(name), printable(where),
+             printable("; ".join(renders.get(name, ["(included by other templates)"]))))
             for name, where in tset.names()]
     width = max(len(r[0]) for r in rows)
     for name, where, what in rows:
@@ -260,32 +306,37 @@ def templates_list(template_dirs: tuple[str, ...]) -> None:
 
 @templates.command("eject")
 @click.argument("name")
-@click.option("-o", "--output", "out", default="templates", show_default=True, type=click.Path(file_okay=False),
+@click.option("-o", "--output", "out", default="templates", show_default=True, type=click.Path(),
               help="Directory to copy the template into (your override directory).")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def templates_eject(name: str, out: str, force: bool) -> None:
     """Copy built-in template NAME into an override directory, ready to edit."""
     from pathlib import Path
 
+    from exgen.cli import output
+    from exgen.core import paths
     from exgen.core.resources import data_dir
+    from exgen.core.text import printable
 
     builtin = data_dir("templates")
-    source = (builtin / name).resolve()
-    if not source.is_relative_to(builtin.resolve()) or not source.is_file():
+    try:
+        source = (builtin / name).resolve()
+        known = source.is_relative_to(builtin.resolve()) and source.is_file()
+    except (OSError, ValueError, RuntimeError):
+        known = False
+    if not known:
         names = sorted(p.relative_to(builtin).as_posix() for p in builtin.rglob("*") if p.is_file())
-        raise click.BadParameter(f"no built-in template '{name}'; choose from: {', '.join(names)}",
+        raise click.BadParameter(f"no built-in template '{printable(name)}'; choose from: {', '.join(names)}",
                                  param_hint="NAME")
     dest = Path(out) / name
-    if dest.exists() and not force:
-        click.echo(f"exgen: {dest} exists; use --force to overwrite it", err=True)
-        sys.exit(1)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_bytes(source.read_bytes())
+    output.write_into(out, {name: source.read_bytes()},
+                      [paths.Input("built-in template directory", str(builtin), builtin, directory=True)],
+                      "template", force=force)
     click.echo(f"Wrote {dest}. Build with: exgen build FILE -o DIR --templates {out}")
 
 
 @cli.command("init")
-@click.argument("directory", metavar="[DIR]", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", metavar="[DIR]", default=".", type=click.Path())
 @click.option("--type", "kind", type=click.Choice(["CPX", "TTX", "COMMEX"]),
               default="CPX", show_default=True,
               help="CPX: brigade HQ and units, HF/VHF/SATCOM and jamming; TTX: ministry, police, operator "
@@ -303,12 +354,13 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
     from exgen.check import editor_schemas
     from exgen.cli import scaffold as init
+    from exgen.core.text import printable
 
     dest = Path(directory)
     try:
         written = init.write(dest, kind, force=force)
     except init.InitError as exc:
-        click.echo(f"exgen: {exc}", err=True)
+        click.echo(f"exgen: {printable(str(exc))}", err=True)
         sys.exit(1)
     schemas = [p for p in written if p.parent.name == editor_schemas.SCHEMA_DIR]
     click.echo(f"Wrote a {kind} exercise definition to {dest}:")

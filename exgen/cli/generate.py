@@ -7,8 +7,8 @@ import sys
 import click
 
 
-@click.argument("brief", type=click.Path(dir_okay=False))
-@click.option("-o", "--output", "out", required=True, type=click.Path(file_okay=False),
+@click.argument("brief", type=click.Path())
+@click.option("-o", "--output", "out", required=True, type=click.Path(),
               help="Directory to write the draft definition into (created or replaced).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=0, show_default=True,
               help="Seed for every choice the generator makes; same brief, library and seed, same files.")
@@ -30,17 +30,18 @@ def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], fo
     message`; exit code 1 when nothing was written.
     """
     from exgen.cli import report
+    from exgen.core.text import printable_lines
     from exgen.generate import draft
 
     result = draft.generate(brief, out, seed=seed, library_dirs=library_dirs, force=force)
     shown = [d for d in result.diagnostics if d.severity.value != "info"]
     if not result.ok:
-        click.echo("".join(d.as_text() + "\n" for d in shown), err=True, nl=False)
+        click.echo("".join(report.line(d) + "\n" for d in shown), err=True, nl=False)
         click.echo(f"exgen: no draft written: {report.summary_line(shown, 1)}", err=True)
         sys.exit(1)
     for d in shown:
-        click.echo(d.as_text(), err=True)
-    click.echo(result.report, nl=False)
+        click.echo(report.line(d), err=True)
+    click.echo(printable_lines(result.report), nl=False)
 
 
 generate = click.command("generate")(_generate)

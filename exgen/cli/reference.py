@@ -272,7 +272,8 @@ def _rules(node: Schema) -> list[str]:
     for part in [node, *node.get("allOf", [])]:
         if "if" in part and "then" in part:
             out.append(f"When {_condition(part['if'])}, {_requirement(part['then'])}.")
-    if "oneOf" in node and all(set(x) == {"required"} for x in node["oneOf"]):
+    # A branch may also declare what it requires under `properties` (ajv's strict mode asks for it).
+    if "oneOf" in node and all("required" in x and set(x) <= {"required", "properties"} for x in node["oneOf"]):
         names = [n for x in node["oneOf"] for n in x["required"]]
         out.append("Write exactly one of " + ", ".join(f"`{n}`" for n in names) + ".")
     return out

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import typing as t
 
 from exgen import __version__
 from exgen.core.diagnostics import Diagnostic, Severity
+from exgen.core.text import json_text, printable
 
 #: Version of the ``--format json`` structure; bump it when a field changes meaning.
 JSON_REPORT_VERSION = 1
@@ -24,10 +24,19 @@ def _plural(n: int, word: str) -> str:
 
 
 def text(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
-    """``path:line:col: severity[code]: message`` lines and a summary."""
-    lines = [d.as_text() for d in diagnostics]
+    """``path:line:col: severity[code]: message`` lines and a summary.
+
+    Every line is :func:`~exgen.core.text.printable`: a control character in a file name or a
+    message (a title, an id) is shown as an escape, so it cannot drive the terminal or forge a line.
+    """
+    lines = [line(d) for d in diagnostics]
     lines.append(summary_line(diagnostics, len(files)))
     return "\n".join(lines) + "\n"
+
+
+def line(diagnostic: Diagnostic) -> str:
+    """One diagnostic as one printable line."""
+    return printable(diagnostic.as_text())
 
 
 def as_json(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
@@ -54,14 +63,16 @@ def as_json(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
             for d in diagnostics
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc) + "\n"
 
 
 def _gh_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """A workflow command's message: ``%``, CR and LF percent-encoded, other controls escaped."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_property(text: str) -> str:
+    """A workflow command's property value: as data, plus ``:`` and ``,``, which end a property."""
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
@@ -81,36 +92,9 @@ def github(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
 
 def sarif(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
     """SARIF 2.1.0, so code-scanning dashboards show exercise errors next to the lines."""
-    from urllib.parse import quote
+    from exgen.cli import sarif as sarif_log
 
-    levels = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-    codes = sorted({d.code for d in diagnostics})
-    results = []
-    for d in diagnostics:
-        physical: dict[str, t.Any] = {"artifactLocation": {"uri": quote(d.location.file.replace("\\", "/"))}}
-        if d.location.line:
-            physical["region"] = {"startLine": d.location.line, "startColumn": max(d.location.col, 1)}
-        location: dict[str, t.Any] = {"physicalLocation": physical}
-        if d.pointer:
-            location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "element"}]
-        results.append({"ruleId": d.code, "ruleIndex": codes.index(d.code), "level": levels[d.severity],
-                        "message": {"text": d.message}, "locations": [location]})
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "exgen",
-                "version": __version__,
-                "informationUri": "https://exgen.example.org/docs/diagnostics",
-                "rules": [{"id": c, "name": c, "helpUri": f"https://exgen.example.org/docs/diagnostics#{c}"}
-                          for c in codes],
-            }},
-            "artifacts": [{"location": {"uri": quote(f.replace("\\", "/"))}} for f in files],
-            "results": results,
-        }],
-    }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(sarif_log.log(diagnostics, files)) + "\n"
 
 
 FORMATS: dict[str, t.Callable[[t.Sequence[Diagnostic], t.Sequence[str]], str]] = {

@@ -12,6 +12,8 @@ from importlib import resources
 from pathlib import Path
 
 from exgen.check import editor_schemas
+from exgen.cli import output
+from exgen.core import paths
 
 #: Exercise types with a scaffold, the default first.
 TYPES = ("CPX", "TTX", "COMMEX")
@@ -49,31 +51,37 @@ def scaffold(kind: str) -> dict[str, bytes]:
 
 def conflicts(dest: Path, files: t.Iterable[str]) -> list[Path]:
     """Files that would be overwritten (anything already at one of the target paths)."""
-    return [dest / name for name in files if (dest / name).exists() or (dest / name).is_symlink()]
+    return output.existing(str(dest), files)
 
 
 def write(dest: Path, kind: str, *, force: bool = False) -> list[Path]:
     """Write the ``kind`` scaffold into ``dest`` (created if missing); the paths written, in order.
 
-    Nothing is written when a file is in the way and ``force`` is false.
+    Nothing is written when a file is in the way and ``force`` is false, or when ``dest`` is not a
+    usable directory or lies inside exgen's own data.
     """
     files = scaffold(kind)
-    if dest.exists() and not dest.is_dir():
-        raise InitError(f"{dest} exists and is not a directory")
-    in_the_way = conflicts(dest, files)
-    for path in in_the_way:
-        if path.is_dir() and not path.is_symlink():
-            raise InitError(f"{path} is a directory; remove it or choose another directory")
-    if in_the_way and not force:
-        shown = ", ".join(str(p) for p in in_the_way[:5]) + (" ..." if len(in_the_way) > 5 else "")
-        raise InitError(f"{len(in_the_way)} file{'s' if len(in_the_way) != 1 else ''} would be "
-                        f"overwritten: {shown}; use --force to overwrite, or choose another directory")
-    written = []
-    for name, data in files.items():
-        path = dest / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink():
-            path.unlink()  # replace the link itself, never the file it points to
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    try:
+        output.refuse(str(dest), _inputs(kind), "exercise definition", files)
+        in_the_way = conflicts(dest, files)
+        for path in in_the_way:
+            if path.is_dir() and not path.is_symlink():
+                raise InitError(f"{path} is a directory; remove it or choose another directory")
+        if in_the_way and not force:
+            shown = ", ".join(str(p) for p in in_the_way[:5]) + (" ..." if len(in_the_way) > 5 else "")
+            raise InitError(f"{len(in_the_way)} file{'s' if len(in_the_way) != 1 else ''} would be "
+                            f"overwritten: {shown}; use --force to overwrite, or choose another directory")
+        return output.write(str(dest), files)
+    except output.OutputError as exc:
+        raise InitError(str(exc)) from None
+    except OSError as exc:
+        raise InitError(f"cannot write into {dest}: {exc.strerror or exc}") from None
+
+
+def _inputs(kind: str) -> list[paths.Input]:
+    """What ``exgen init`` reads: the bundled scaffold and schemas, never to be written over."""
+    from exgen.core.resources import data_dir
+
+    scaffold_dir = Path(str(_scaffold_dir(kind)))
+    return [paths.Input("built-in scaffold directory", str(scaffold_dir), scaffold_dir, directory=True),
+            paths.Input("built-in schema directory", str(data_dir("schemas")), data_dir("schemas"), directory=True)]

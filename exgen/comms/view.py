@@ -8,6 +8,7 @@ import typing as t
 
 from exgen.comms.intervals import Interval
 from exgen.comms.picture import INCOMPATIBLE, CommsPicture, Link, PairTimeline, Segment
+from exgen.core.text import printable
 from exgen.model import PACE_LEVELS, TimeError, resolve_time
 
 if t.TYPE_CHECKING:
@@ -62,7 +63,12 @@ def render_text(picture: CommsPicture, model: Exercise, at: int | None = None, w
 
 
 def _fit(text: str, width: int, indent: str = "    ") -> list[str]:
-    """``text`` wrapped to ``width``, continuation lines indented."""
+    """``text`` wrapped to ``width``, continuation lines indented.
+
+    Every line holding user text (names, ids) passes here, so control characters are escaped
+    here: the view never sends a terminal escape sequence or a stray line break.
+    """
+    text = printable(text)
     if len(text) <= width:
         return [text]
     return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [""]

@@ -11,6 +11,7 @@ import textwrap
 import typing as t
 
 from exgen.comms import INCOMPATIBLE
+from exgen.core.text import printable
 from exgen.model import PACE_LEVELS
 
 if t.TYPE_CHECKING:
@@ -71,4 +72,6 @@ def _wrap(text: str, width: int, indent: str = "") -> list[str]:
 
 
 def _clip(text: str, limit: int) -> str:
+    """User text (a title, a name) on one line, control characters escaped, cut to ``limit``."""
+    text = printable(text)
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

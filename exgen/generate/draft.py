@@ -68,6 +68,9 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     found += problems
     if brief is None:
         return Result(sort_diagnostics(found))
+    refused = write.refuse_output(out, brief.document, library_dirs)
+    if refused is not None:  # the draft would replace or sit inside an input
+        return Result(sort_diagnostics([*found, refused]))
     model, problems = brief_mod.check(brief, lib)
     found += problems
     if model is None or has_errors(found):

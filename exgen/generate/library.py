@@ -4,7 +4,8 @@ The built-in library is ``exgen/data/library/``; instructors add directories wit
 ``--library DIR`` (repeatable). As with template overrides the first directory wins by id:
 a pattern with a built-in id replaces it, a new id adds one, and ``remove: [ID, ...]`` takes
 patterns of the directories after it (the built-in ones) out.
-Every file is read with :func:`exgen.load.load` and checked against
+Only regular files inside a directory are read (:func:`library_files`); every file is read
+with :func:`exgen.load.load` and checked against
 ``schemas/library.schema.json``, then the merged library is cross-checked (references,
 placeholders, catalogue ids), so each problem is a located diagnostic.
 """
@@ -16,6 +17,7 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exgen.core import paths
 from exgen.core.diagnostics import Diagnostic, Location, at, error, has_errors
 from exgen.generate import text
 
@@ -146,13 +148,13 @@ def load_library(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[Li
     """The library of these instructor directories over the built-in one, with its diagnostics."""
     dirs = [Path(d) for d in user_dirs]
     found = [error("library-dir", f"library directory '{d}' does not exist or is not a directory",
-                   Location(str(d))) for d in dirs if not d.is_dir()]
+                   Location(str(d))) for d in dirs if not paths.is_dir(d)]
     if found:
         return Library(), found
     chosen: dict[str, dict[str, _Item]] = {s: {} for s in SECTIONS}
     removed: set[str] = set()
     for folder in [*dirs, builtin_dir()]:
-        items, gone, problems = _read_dir(folder)
+        items, gone, problems = _read_dir(folder, user=folder != builtin_dir())
         found += problems
         for section in SECTIONS:
             for key, item in items[section].items():
@@ -166,18 +168,19 @@ def load_library(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[Li
     return library, found
 
 
-def _read_dir(folder: Path) -> tuple[dict[str, dict[str, _Item]], set[str], list[Diagnostic]]:
+def _read_dir(folder: Path, user: bool = True) -> tuple[dict[str, dict[str, _Item]], set[str], list[Diagnostic]]:
     """Every entry of one library directory by section and id, and the pattern ids it removes.
 
-    Duplicate ids inside one directory are errors.
+    Duplicate ids inside one directory are errors, and so is a file it may not read
+    (:func:`library_files`).
     """
     from exgen import load
     from exgen.check import schema
 
     items: dict[str, dict[str, _Item]] = {s: {} for s in SECTIONS}
     removed: set[str] = set()
-    found: list[Diagnostic] = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix in SUFFIXES and p.is_file()):
+    paths, found = library_files(folder, user)
+    for path in paths:
         doc, problems = load.load(_display(path))
         if doc is not None and not has_errors(problems):
             problems += schema.validate_data(doc.data, doc.sources, SCHEMA)
@@ -196,6 +199,41 @@ def _read_dir(folder: Path) -> tuple[dict[str, dict[str, _Item]], set[str], list
                     continue
                 items[section][raw["id"]] = _Item(raw, doc.sources, pointer, doc.root.display)
     return items, removed, found
+
+
+def library_files(folder: Path, user: bool = True) -> tuple[list[Path], list[Diagnostic]]:
+    """The library files (``.yaml``, ``.yml``, ``.json``) under ``folder``, in path order, and a
+    ``library-file`` error for each one that may not be read: not a regular file (a FIFO is
+    never opened), a symbolic link leading outside the folder, or — in a ``--library`` folder
+    (``user``) — a hard link (see :mod:`exgen.core.contained`). Links to folders are not
+    followed; one leading outside is refused too, and so is a folder that cannot be listed."""
+    from exgen.core import contained
+
+    files: list[Path] = []
+    found: list[Diagnostic] = []
+
+    def refuse(path: Path, message: str) -> None:
+        found.append(error("library-file", f"refused to read a library file: {message}", Location(_display(path))))
+
+    def unreadable(exc: OSError) -> None:
+        refuse(Path(exc.filename or folder), f"{exc.filename or folder} cannot be read: {exc.strerror or exc}")
+
+    for base, dirs, names in os.walk(folder, onerror=unreadable):  # links to folders are not followed
+        for name in sorted(dirs):
+            link = Path(base) / name
+            if link.is_symlink() and not link.resolve().is_relative_to(folder.resolve()):
+                refuse(link, f"{link} leads outside {folder} (a symbolic link to {link.resolve()})")
+        for name in names:
+            path = Path(base) / name
+            if path.suffix not in SUFFIXES:
+                continue
+            try:
+                contained.check(path, folder, links=not user)
+            except contained.Refused as exc:
+                refuse(path, str(exc))
+                continue
+            files.append(path)
+    return sorted(files), sorted(found, key=lambda d: d.location.file)
 
 
 def _display(path: Path) -> str:

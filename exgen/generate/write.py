@@ -14,7 +14,11 @@ from pathlib import Path
 
 import yaml
 
-from exgen.core import staging
+from exgen.core import paths, staging
+from exgen.core.diagnostics import Diagnostic, Location, error
+
+if t.TYPE_CHECKING:
+    from exgen.load import Document
 
 ROOT = "exercise.yaml"
 #: First line of the root file; a directory whose root file starts with it may be replaced.
@@ -137,6 +141,19 @@ def stage(files_: t.Mapping[str, bytes], target: Path) -> Path:
     return tmp
 
 
+def refuse_output(out: str, brief: Document, library_dirs: t.Sequence[str]) -> Diagnostic | None:
+    """An error when draft directory ``out`` is unusable, holds the brief (or a file it includes) or a
+    library directory, or lies inside a library directory: replacing it would destroy an input."""
+    from exgen.generate.library import builtin_dir
+
+    builtin = builtin_dir()
+    inputs = [*(paths.Input("brief file", f.display, f.path, resolved=True) for f in brief.files),
+              *(paths.Input("library directory", d, d, directory=True) for d in library_dirs),
+              paths.Input("built-in library directory", str(builtin), builtin, directory=True)]
+    found = paths.check_output(out, inputs, "draft")
+    return None if found is None else error(found[0], found[1], Location(out))
+
+
 def check_target(target: Path, force: bool) -> None:
     """Refuse a target that is a file, or a non-empty directory that is not an earlier draft (unless forced)."""
     try:
@@ -147,11 +164,9 @@ def check_target(target: Path, force: bool) -> None:
 
 def is_draft(path: Path) -> bool:
     """True when ``path`` holds a draft written by exgen generate."""
-    try:
-        with (path / ROOT).open("r", encoding="utf-8") as handle:
-            return any(line.startswith(MARK) for line in handle.readlines()[:5])
-    except (OSError, UnicodeDecodeError):
-        return False
+    raw = paths.read_regular(path / ROOT, head=4096)  # never opens a named pipe or a device
+    lines = raw.decode("utf-8", "ignore").splitlines()[:5] if raw is not None else []
+    return any(line.startswith(MARK) for line in lines)
 
 
 def move(tmp: Path, target: Path) -> None:

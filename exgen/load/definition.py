@@ -7,10 +7,7 @@ in the *merged* data, the file, line and column it came from.
 
 from __future__ import annotations
 
-import codecs
-import hashlib
 import os
-import stat
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +15,11 @@ from pathlib import Path
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.core.pointer import join as join_pointer
 from exgen.core.sources import Entry, Route, SourceMap, find, key_position, value_position
-from exgen.load import json_text, yaml_events
-from exgen.load.yaml_events import Built
+from exgen.load import read
 
-MAX_FILE_BYTES = 32 * 1024 * 1024
+#: Reads and parses one file: ``(display, resolved path) → FileRead`` (discovery passes a cached one).
+Reader = t.Callable[[str, Path], read.FileRead]
+MAX_FILE_BYTES = read.MAX_FILE_BYTES
 #: Top-level mappings whose list members concatenate across files like top-level lists.
 MERGED_MAPPINGS = frozenset({"excon"})
 #: Top-level keys that may repeat across files when their values are equal.
@@ -59,9 +57,19 @@ def load(path: str | os.PathLike[str]) -> tuple[Document | None, list[Diagnostic
     is in the merged document.
     """
     loader = _Loader()
-    display = os.fsdecode(os.fspath(path))
-    loader.visit(display, None, ())
+    loader.run(os.fsdecode(os.fspath(path)))
     return loader.document(), loader.diagnostics
+
+
+def included(path: str | os.PathLike[str], reader: Reader | None = None) -> frozenset[Path]:
+    """The resolved paths of every file the definition at ``path`` includes, at any depth.
+
+    Includes are followed as :func:`load` follows them (also from a root with problems of its
+    own, as long as it parses); nothing is merged. ``reader`` replaces :func:`read.read_file`.
+    """
+    loader = _Loader(reader)
+    loader.run(os.fsdecode(os.fspath(path)))
+    return frozenset(parsed.source.path for parsed in loader.files[1:])
 
 
 # --- internals -----------------------------------------------------------------------
@@ -77,30 +85,60 @@ class _Parsed:
     ok: bool  #: no problem in its own content: it may be merged
 
 
-class _Loader:
-    """Reads files depth-first from the root and collects their diagnostics."""
+@dataclass(frozen=True)
+class _Include:
+    """A pending ``include`` entry: checked when its turn comes, so files load in pre-order."""
 
-    def __init__(self) -> None:
+    name: object
+    parent: str
+    where: Location
+
+
+class _Loader:
+    """Reads files depth-first from the root and collects their diagnostics.
+
+    The walk keeps its own stack, so an include chain of any length loads without recursion;
+    ``chain`` holds the files from the root to the one whose includes are being followed.
+    """
+
+    def __init__(self, reader: Reader | None = None) -> None:
+        self.reader = reader or (lambda display, path: read.read_file(display, path))
         self.diagnostics: list[Diagnostic] = []
         self.files: list[_Parsed] = []
         self.seen: set[Path] = set()
         self.root_read = False
+        self.chain: list[tuple[Path, str]] = []
+        self.on_chain: set[Path] = set()
 
-    def visit(self, display: str, at: Location | None, chain: tuple[tuple[Path, str], ...]) -> None:
-        """Read, parse and register one file, then its includes (pre-order)."""
+    def run(self, display: str) -> None:
+        """Load the root and everything it includes, in pre-order."""
+        todo: list[_Include | int] = []  # an int: the file at that chain depth is done
+        self.visit(display, None, todo)
+        while todo:
+            task = todo.pop()
+            if isinstance(task, int):
+                path, _ = self.chain.pop()
+                self.on_chain.discard(path)
+                continue
+            self._include(task, todo)
+
+    def visit(self, display: str, at: Location | None, todo: list[_Include | int]) -> None:
+        """Read, parse and register one file, and queue its includes."""
         where = at or Location(display)
-        path = _resolve(display)
-        if path is None:
-            self._fail("file-unreadable", f"cannot resolve path {shorten(display)} (symlink loop or bad name)", where)
+        path = read.resolve(display)
+        if not isinstance(path, Path):
+            self._fail("file-unreadable", f"cannot resolve path {shorten(display)}: {path}", where)
             return
         self.seen.add(path)
-        raw = self._read(display, path, where)
-        if raw is None:
+        got = self.reader(display, path)
+        if got.built is None:
+            assert got.problem is not None
+            self._fail(*got.problem, where)
             return
-        if not chain:
+        if not self.chain:
             self.root_read = True
-        source = SourceFile(display, path, hashlib.sha256(raw).hexdigest())
-        built = _parse(raw, display, path.suffix.lower() == ".json")
+        source = SourceFile(display, path, got.sha256)
+        built = got.built
         problems = list(built.diagnostics)
         if built.complete and not isinstance(built.data, dict):
             line, col = value_position(built.entry) if built.entry is not None else (0, 0)
@@ -111,22 +149,17 @@ class _Loader:
         parsed = _Parsed(source, built.data if usable else None, built.entry, usable and not problems)
         self.files.append(parsed)
         if usable:
-            self._includes(parsed, (*chain, (path, display)))
-
-    def _read(self, display: str, path: Path, where: Location) -> bytes | None:
-        """The file's bytes, or None with a diagnostic."""
-        raw = _read_bytes(display, path)
-        if isinstance(raw, bytes):
-            return raw
-        self._fail(*raw, where)
-        return None
+            self._queue(parsed, todo)
 
     def _fail(self, code: str, message: str, where: Location) -> None:
         """Record a diagnostic."""
         self.diagnostics.append(error(code, message, where))
 
-    def _includes(self, parsed: _Parsed, chain: tuple[tuple[Path, str], ...]) -> None:
-        """Follow the file's ``include`` list."""
+    def _queue(self, parsed: _Parsed, todo: list[_Include | int]) -> None:
+        """Put the file on the chain and queue its ``include`` entries (first on top)."""
+        self.chain.append((parsed.source.path, parsed.source.display))
+        self.on_chain.add(parsed.source.path)
+        todo.append(len(self.chain))
         if "include" not in parsed.data:
             return
         entries = parsed.data["include"]
@@ -135,12 +168,12 @@ class _Loader:
             where = _located(parsed, ["include"], display)
             self._fail("include-invalid", "include must be a list of relative file paths", where)
             return
-        for index, name in enumerate(entries):
-            where = _located(parsed, ["include", str(index)], display)
-            self._include(name, display, where, chain)
+        for index in reversed(range(len(entries))):
+            todo.append(_Include(entries[index], display, _located(parsed, ["include", str(index)], display)))
 
-    def _include(self, name: object, parent: str, where: Location, chain: tuple[tuple[Path, str], ...]) -> None:
+    def _include(self, task: _Include, todo: list[_Include | int]) -> None:
         """Check one include entry and visit the file it names."""
+        name, parent, where = task.name, task.parent, task.where
         if not isinstance(name, str) or not name.strip():
             self._fail("include-invalid", f"include entry {shorten(name)} is not a relative file path", where)
             return
@@ -150,25 +183,25 @@ class _Loader:
             return
         directory = os.path.dirname(parent)
         display = os.path.normpath(os.path.join(directory, name))
-        base, target = _resolve(directory or os.curdir), _resolve(display)
-        if base is None or target is None:
-            message = f"cannot resolve include path {shorten(name)} (symlink loop or bad name)"
-            self._fail("file-unreadable", message, where)
+        base, target = read.resolve(directory or os.curdir), read.resolve(display)
+        if not isinstance(base, Path) or not isinstance(target, Path):
+            why = target if isinstance(target, str) else base
+            self._fail("file-unreadable", f"cannot resolve include path {shorten(name)}: {why}", where)
             return
         if not target.is_relative_to(base):
             message = f"include {shorten(name)} leads outside {directory or os.curdir}/ (to {target})"
             self._fail("include-escape", message, where)
             return
-        names = [shown for path, shown in chain]
-        if any(path == target for path, _ in chain):
-            start = next(i for i, (path, _) in enumerate(chain) if path == target)
+        if target in self.on_chain:
+            names = [shown for _, shown in self.chain]
+            start = next(i for i, (path, _) in enumerate(self.chain) if path == target)
             cycle = " → ".join([*names[start:], display])
             self._fail("include-cycle", f"include cycle: {cycle}", where)
             return
         if target in self.seen:
             self._fail("include-duplicate", f"{display} is already included; this one is skipped", where)
             return
-        self.visit(display, where, chain)
+        self.visit(display, where, todo)
 
     def document(self) -> Document | None:
         """The merged document, or None when the root was not usable."""
@@ -249,76 +282,3 @@ def _located(parsed: _Parsed, tokens: list[str], display: str, *, key: bool = Fa
     position = key_position(found) if key and complete else None
     line, col = position or value_position(found)
     return Location(display, line, col)
-
-
-def _read_bytes(display: str, path: Path) -> bytes | tuple[str, str]:
-    """The file's bytes, or the code and message saying why they cannot be used."""
-    try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise IsADirectoryError(display)
-        if not stat.S_ISREG(info.st_mode):
-            return "file-unreadable", f"{display} is not a regular file"
-        if info.st_size > MAX_FILE_BYTES:
-            return _too_large(display)
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return "file-not-found", f"file {display} not found"
-    except IsADirectoryError:
-        return "file-unreadable", f"{display} is a directory, not a file"
-    except (OSError, ValueError) as problem:
-        reason = getattr(problem, "strerror", None) or str(problem)
-        return "file-unreadable", f"cannot read {display}: {reason}"
-    if len(raw) > MAX_FILE_BYTES:
-        return _too_large(display)
-    return raw
-
-
-def _too_large(display: str) -> tuple[str, str]:
-    """The problem of a file over the size limit."""
-    return "file-too-large", f"{display} is larger than {MAX_FILE_BYTES >> 20} MiB"
-
-
-def _resolve(display: str) -> Path | None:
-    """Absolute path with symlinks followed, or None for an unusable path."""
-    try:
-        return Path(display).resolve()
-    except (OSError, ValueError, RuntimeError):
-        return None
-
-
-# --- bytes → text → data ---------------------------------------------------------------
-
-
-def _parse(raw: bytes, display: str, is_json: bool) -> Built:
-    """Decode and parse one file's bytes."""
-    text, problem = _decode(raw, display)
-    if problem is not None:
-        return Built(diagnostics=[problem])
-    assert text is not None
-    with yaml_events.paused_gc():
-        return json_text.parse_json(text, display) if is_json else yaml_events.build(text, display)
-
-
-def _decode(raw: bytes, display: str) -> tuple[str | None, Diagnostic | None]:
-    """UTF-8 text without BOM, or a ``binary-file``/``not-utf8`` diagnostic."""
-    nul = raw.find(b"\0")
-    if nul >= 0:
-        line, col = _byte_position(raw, nul)
-        message = "this is a binary file, not a YAML or JSON definition"
-        return None, error("binary-file", message, Location(display, line, col))
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8) :]
-    try:
-        return raw.decode("utf-8"), None
-    except UnicodeDecodeError as problem:
-        line, col = _byte_position(raw, problem.start)
-        message = f"not valid UTF-8 (byte 0x{raw[problem.start]:02X}); save the file as UTF-8"
-        return None, error("not-utf8", message, Location(display, line, col))
-
-
-def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    """1-based (line, col) of byte ``offset``, the column counted in characters."""
-    start = raw.rfind(b"\n", 0, offset) + 1
-    return raw.count(b"\n", 0, offset) + 1, len(raw[start:offset].decode("utf-8", "replace")) + 1

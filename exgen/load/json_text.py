@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import typing as t
 
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.load import yaml_events
+from exgen.load.yaml_errors import line_col
 from exgen.load.yaml_events import Built
 
 #: Characters JSON strings may hold raw that YAML refuses or counts as line breaks.
@@ -22,6 +24,12 @@ _JSON_ONLY = re.compile("[\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 _JSON_ONLY_SWAP = {c: 0xE000 + (c & 0xFF) for c in (*range(0x7F, 0xA0), 0x2028, 0x2029, 0xFFFE, 0xFFFF)}
 #: A ``\uD800``-``\uDFFF`` escape, itself not escaped: libyaml refuses surrogate escapes.
 SURROGATE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})")
+#: A JSON string, or a number token outside strings (its text in group 1).
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?(?:Infinity|NaN|[0-9][0-9.eE+-]*))')
+#: Most digits Python converts to an int (the limit came in 3.10.7 and 3.11; 0 means none).
+_LIMIT: int = getattr(sys, "get_int_max_str_digits", lambda: 0)()
+#: A JSON string, or an integer outside strings longer than Python converts (group 1).
+_LONG_INTEGER = re.compile(r'"(?:[^"\\]|\\.)*"|(-?[0-9]{' + str(_LIMIT + 1) + r',})(?![0-9.eE])')
 
 
 def json_as_yaml(text: str) -> str:
@@ -65,19 +73,23 @@ def parse_json(text: str, display: str) -> Built:
     found = {d.code: d for d in shadow.diagnostics if d.code in ("duplicate-key", "nesting-too-deep")}
     duplicates: list[str] = []
     try:
-        data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, duplicates))
+        data = json.loads(text, object_pairs_hook=lambda pairs: _json_object(pairs, duplicates),
+                          parse_constant=_constant)
+    except _Refused as problem:
+        where = _token_location(text, problem.token, display)
+        return Built(diagnostics=[error("json-syntax", problem.message, where)])
     except json.JSONDecodeError as problem:
         where = Location(display, problem.lineno, problem.colno)
         return Built(diagnostics=[error("json-syntax", problem.msg, where)])
     except RecursionError:
         deep = found.get("nesting-too-deep") or _too_deep(display)
         return Built(diagnostics=[deep])
-    except ValueError as problem:
-        return Built(diagnostics=[error("json-syntax", str(problem), Location(display))])
+    except ValueError as problem:  # an integer with more digits than Python converts
+        return Built(diagnostics=[_long_integer(text, display, str(problem))])
     lone = lone_surrogate(text)
     if lone is not None:
         message = f"{text[lone:lone + 6]} is half of a surrogate pair, not a character"
-        where = Location(display, *yaml_events.line_col(text, lone))
+        where = Location(display, *line_col(text, lone))
         return Built(diagnostics=[error("json-syntax", message, where)])
     problems = [d for d in shadow.diagnostics if d.code in found]
     if duplicates and "duplicate-key" not in found:
@@ -85,6 +97,37 @@ def parse_json(text: str, display: str) -> Built:
     if "nesting-too-deep" not in found and not shadow.complete and _depth(data) > yaml_events.MAX_DEPTH:
         problems.append(_too_deep(display))
     return Built(data, shadow.entry, problems, complete=True)
+
+
+class _Refused(ValueError):
+    """A number token JSON readers may accept but a definition may not hold."""
+
+    def __init__(self, token: str, message: str) -> None:
+        super().__init__(message)
+        self.token, self.message = token, message
+
+
+def _constant(token: str) -> t.NoReturn:
+    """``NaN``, ``Infinity``, ``-Infinity``: Python's reader accepts them; JSON has none of them."""
+    raise _Refused(token, f"{token} is not a JSON number (JSON has no NaN or Infinity)")
+
+
+def _long_integer(text: str, display: str, problem: str) -> Diagnostic:
+    """``json-syntax`` at the first integer longer than Python converts."""
+    for match in _LONG_INTEGER.finditer(text):
+        if match.group(1):
+            digits = len(match.group(1).lstrip("-"))
+            message = f"this integer has {digits} digits; exgen reads at most {_LIMIT}"
+            return error("json-syntax", message, Location(display, *line_col(text, match.start(1))))
+    return error("json-syntax", problem, Location(display, 1, 1))
+
+
+def _token_location(text: str, token: str, display: str) -> Location:
+    """Where the first number token ``token`` outside strings is (the reader refused the first one)."""
+    for match in _TOKENS.finditer(text):
+        if match.group(1) == token:
+            return Location(display, *line_col(text, match.start(1)))
+    return Location(display, 1, 1)
 
 
 def _json_object(pairs: list[tuple[str, t.Any]], duplicates: list[str]) -> dict[str, t.Any]:

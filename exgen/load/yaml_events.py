@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import re
 import typing as t
 from dataclasses import dataclass, field
 
@@ -36,6 +35,9 @@ from exgen.core import pointer
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.core.sources import Entry, key_position
 from exgen.load.scalars import SPECIAL_FIRST, STD_TAG, resolve_plain, resolve_tagged
+from exgen.load.yaml_errors import line_col, syntax
+
+__all__ = ["Built", "build", "line_col", "paused_gc"]
 
 _LOADER: t.Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -45,7 +47,6 @@ MAX_ALIAS_NODES = 10_000
 MAX_PROBLEMS = 100
 
 
-_BREAKS = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _TOO_DEEP = f"nesting deeper than {MAX_DEPTH} levels"
 _COLLECTION_KEY = "a mapping key must be a plain value, not a list or mapping"
 
@@ -80,20 +81,8 @@ class Built:
     entry: Entry | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     complete: bool = False
-
-
-def line_col(text: str, index: int) -> tuple[int, int]:
-    """1-based (line, col) of character ``index``, counting YAML's line breaks."""
-    head = text[:index]
-    breaks = list(_BREAKS.finditer(head))
-    start = breaks[-1].end() if breaks else 0
-    return len(breaks) + 1, index - start + 1
-
-
-def _line_text(text: str, line0: int) -> str:
-    """The text of 0-based line ``line0`` (YAML's line breaks)."""
-    lines = _BREAKS.split(text, maxsplit=line0 + 1)
-    return lines[line0] if line0 < len(lines) else ""
+    #: The text holds a second document (refused): ``data`` is the first one's.
+    more_documents: bool = False
 
 
 @contextlib.contextmanager
@@ -135,6 +124,7 @@ class _Builder:
         self.expanded = 0
         self.stack: list[tuple[t.Any, ...]] = []
         self.libyaml_too_deep: int | None = None  #: character index where libyaml's own limit hit
+        self.more_documents = False
 
     def run(self) -> Built:
         """Read the stream; fatal problems stop it, the rest are collected."""
@@ -151,22 +141,32 @@ class _Builder:
         except _Fatal as stop:
             self.diagnostics.append(stop.diagnostic)
         except yaml.YAMLError as problem:
-            self.diagnostics.append(self._syntax(problem))
+            found, self.libyaml_too_deep = syntax(problem, self.text, self.display, _TOO_DEEP,
+                                                  _LOADER is yaml.SafeLoader)
+            self.diagnostics.append(found)
         finally:
             if loader is not None:
                 loader.dispose()
+        out.more_documents = self.more_documents
         if top_shadow:
             out.data, out.entry = top[0], top_shadow[0]
         return out
 
     def _document_start(self, loader: t.Any) -> bool:
-        """Skip to the first node; False (with ``empty-file``) when there is none."""
+        """Skip to the first node; False (with ``empty-file``) when there is none.
+
+        An empty first document followed by others is not an empty file: it is refused like
+        any second document.
+        """
         loader.get_event()  # StreamStartEvent
         event = loader.get_event()
         if isinstance(event, DocumentStartEvent):
             node = loader.peek_event()
             if not (isinstance(node, ScalarEvent) and node.value == "" and not node.style and node.tag is None):
                 return True
+            loader.get_event()  # the empty node
+            loader.get_event()  # its DocumentEndEvent
+            self._document_end(loader)
         self.diagnostics.append(error("empty-file", "the file holds no data", Location(self.display)))
         return False
 
@@ -174,6 +174,7 @@ class _Builder:
         """After the document: the stream must end (one document per file)."""
         event = loader.get_event()
         if not isinstance(event, StreamEndEvent):
+            self.more_documents = True
             mark = event.start_mark
             message = "only one document per file (found a second '---')"
             raise _Fatal(self._error("yaml-syntax", message, mark.line, mark.column))
@@ -205,8 +206,8 @@ class _Builder:
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
                 value = event.value
                 if is_map and key is nokey:  # a mapping key: kept as written
-                    if event.tag is not None and not (event.tag == "!" or event.tag.startswith(STD_TAG)):
-                        self._add("yaml-tag", f"tag {event.tag} is not allowed", mark.line, mark.column)
+                    if event.tag is not None and event.tag != "!" and event.tag != STD_TAG + "str":
+                        self._key_tag(event.tag, mark)
                     if value in data:
                         self._duplicate(value, data, shadow, mark)
                         key = discard
@@ -319,17 +320,20 @@ class _Builder:
         """A scalar with an explicit tag; a tag exgen does not honour is an error."""
         value, ok = resolve_tagged(text, tag)
         if not ok:
-            name = "!!" + tag[len(STD_TAG) :] if tag.startswith(STD_TAG) else tag
+            name = _tag_name(tag)
             honoured = tag.startswith(STD_TAG) and tag[len(STD_TAG) :] in ("null", "bool", "int", "float")
             message = f"{shorten(text)} is not a valid {name}" if honoured else f"tag {name} is not allowed"
             self._add("yaml-tag", message, mark.line, mark.column, token)
         return value
 
+    def _key_tag(self, tag: str, mark: t.Any) -> None:
+        """A mapping key stays the text as written: any tag but ``!`` and ``!!str`` is refused."""
+        self._add("yaml-tag", f"tag {_tag_name(tag)} is not allowed on a mapping key", mark.line, mark.column)
+
     def _container_tag(self, tag: str, is_map: bool, mark: t.Any) -> None:
         """Only ``!``, ``!!map`` on mappings and ``!!seq`` on sequences are accepted."""
         if tag != "!" and tag != STD_TAG + ("map" if is_map else "seq"):
-            name = "!!" + tag[len(STD_TAG) :] if tag.startswith(STD_TAG) else tag
-            self._add("yaml-tag", f"tag {name} is not allowed here", mark.line, mark.column)
+            self._add("yaml-tag", f"tag {_tag_name(tag)} is not allowed here", mark.line, mark.column)
 
     def _duplicate(self, key: str, data: dict[str, t.Any], shadow: list[Entry], mark: t.Any) -> None:
         """Report a key already present in the same mapping, naming the first one's line."""
@@ -357,43 +361,7 @@ class _Builder:
             raise _Fatal(self._error(code, message, line0, col0, extra))
         self.diagnostics.append(self._error(code, message, line0, col0, extra))
 
-    def _syntax(self, problem: yaml.YAMLError) -> Diagnostic:
-        """libyaml's complaint as ``yaml-syntax`` (or ``yaml-tab``), at its mark."""
-        if isinstance(problem, yaml.reader.ReaderError):
-            index = self._char_index(problem.position)
-            line, col = line_col(self.text, index)
-            message = f"character U+{problem.character:04X} is not allowed in YAML ({problem.reason})"
-            return error("yaml-syntax", message, Location(self.display, line, col))
-        mark = problem.problem_mark or problem.context_mark if isinstance(problem, yaml.MarkedYAMLError) else None
-        if mark is None or not isinstance(problem, yaml.MarkedYAMLError):  # only a MarkedYAMLError has a mark
-            return error("yaml-syntax", str(problem), Location(self.display, 1, 1))
-        if problem.problem == "exceeded maximum nesting depth":
-            self.libyaml_too_deep = mark.index
-            return error("nesting-too-deep", _TOO_DEEP, Location(self.display, mark.line + 1, mark.column + 1))
-        tab = self._tab_column(mark.line, mark.column, str(problem.problem or ""))
-        if tab is not None:
-            message = "tab character in indentation; YAML indents with spaces only"
-            return error("yaml-tab", message, Location(self.display, mark.line + 1, tab + 1))
-        message = str(problem.problem or "invalid YAML")
-        context, context_mark = problem.context, problem.context_mark
-        if context and context_mark is not None and context_mark.line != mark.line:
-            message += f" ({context} that started on line {context_mark.line + 1})"
-        elif context:
-            message += f" ({context})"
-        return error("yaml-syntax", message, Location(self.display, mark.line + 1, mark.column + 1))
 
-    def _tab_column(self, line0: int, col0: int, problem: str) -> int | None:
-        """0-based column of the tab a syntax error is really about, if any."""
-        line = _line_text(self.text, line0)
-        indent = len(line) - len(line.lstrip(" \t"))
-        if "\t" in line[:indent]:
-            return line.index("\t")
-        if col0 < len(line) and line[col0] == "\t" or "tab character" in problem:
-            return col0
-        return None
-
-    def _char_index(self, position: int) -> int:
-        """libyaml reports reader errors at a UTF-8 byte offset; PyYAML's reader at a character."""
-        if _LOADER is yaml.SafeLoader:
-            return position
-        return len(self.text.encode("utf-8")[:position].decode("utf-8", "replace"))
+def _tag_name(tag: str) -> str:
+    """A tag as written in YAML: ``!!int`` for ``tag:yaml.org,2002:int``."""
+    return "!!" + tag[len(STD_TAG) :] if tag.startswith(STD_TAG) else tag

@@ -11,6 +11,7 @@ Never imports: load, check, comms, enrich, render, package, generate, cli.
 from exgen.model.build import build_data
 from exgen.model.exercise import (
     DEFAULT_MARKING,
+    DEFAULT_MAX_DAYS,
     PACE_LEVELS,
     Cell,
     Constraint,
@@ -32,8 +33,8 @@ from exgen.model.geometry import Area, Point, distance_km
 from exgen.model.time import TimeError, format_dtg, format_dtime, parse_datetime, parse_duration, resolve_time
 
 __all__ = [
-    "DEFAULT_MARKING", "PACE_LEVELS", "Area", "Cell", "Constraint", "Controller", "Evaluator", "Exchange", "Exercise",
-    "ExerciseInfo", "Inject", "Net", "Objective", "Pace", "Point", "RolePlayer", "System", "Threat", "TimeError",
-    "Unit", "build_data", "distance_km", "format_dtg", "format_dtime", "parse_datetime", "parse_duration",
-    "resolve_time",
+    "DEFAULT_MARKING", "DEFAULT_MAX_DAYS", "PACE_LEVELS", "Area", "Cell", "Constraint", "Controller", "Evaluator",
+    "Exchange", "Exercise", "ExerciseInfo", "Inject", "Net", "Objective", "Pace", "Point", "RolePlayer", "System",
+    "Threat", "TimeError", "Unit", "build_data", "distance_km", "format_dtg", "format_dtime", "parse_datetime",
+    "parse_duration", "resolve_time",
 ]

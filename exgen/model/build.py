@@ -15,6 +15,7 @@ import typing as t
 from exgen.core.diagnostics import Diagnostic, at
 from exgen.model.exercise import (
     DEFAULT_MARKING,
+    DEFAULT_MAX_DAYS,
     Cell,
     Constraint,
     Controller,
@@ -88,6 +89,7 @@ class _Builder:
             setting=raw.get("setting", ""), description=raw.get("description", ""),
             area=_area(raw.get("area")), working_language=raw.get("working_language", "en"),
             organiser=raw.get("organiser", ""), director=raw.get("director", ""),
+            max_days=raw.get("max_days", DEFAULT_MAX_DAYS),
         )
 
     def injects(self) -> tuple[Inject, ...]:

@@ -16,6 +16,8 @@ from exgen.model.geometry import Area, Point
 from exgen.model.time import format_dtg, format_dtime
 
 DEFAULT_MARKING = "EXERCISE EXERCISE EXERCISE"
+#: How many days an exercise may last unless its definition plans longer (``exercise.max_days``).
+DEFAULT_MAX_DAYS = 60
 PACE_LEVELS = ("primary", "alternate", "contingency", "emergency")
 
 
@@ -35,6 +37,7 @@ class ExerciseInfo:
     organiser: str = ""
     director: str = ""
     pointer: str = "/exercise"
+    max_days: int = DEFAULT_MAX_DAYS
 
     @property
     def duration(self) -> int:

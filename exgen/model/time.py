@@ -3,6 +3,10 @@
 Every time in the model is whole minutes from STARTEX; these functions read what the user
 wrote into such minutes (``resolve_time``, ``parse_duration``) and write minutes back for
 people (``format_dtime``, ``format_dtg``). What cannot be read raises :class:`TimeError`.
+
+Dates are bounded (years :data:`FIRST_YEAR` to :data:`LAST_YEAR`) and so are durations
+(:data:`MAX_DURATION_DAYS`), so no time exgen reads, nor any D-time, DTG or response deadline
+computed from it, can leave the range Python's datetime holds (years 1 to 9999).
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ import re
 
 _DTIME = re.compile(r"^D([+-])(\d{1,3}) ([01]\d|2[0-3]):([0-5]\d)$")
 _DURATION = re.compile(r"^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$")
+#: The years a date may fall in: wide enough for any exercise plan, far enough from datetime's
+#: limits (1 and 9999) that D±999 days and the longest duration stay representable.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+#: The longest duration exgen reads (as long as a D-time can reach: D+999).
+MAX_DURATION_DAYS = 999
 
 
 class TimeError(ValueError):
@@ -27,10 +36,16 @@ def parse_datetime(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise TimeError(f"'{text}' is not a valid date and time") from exc
+        raise TimeError(f"{_quoted(text)} is not a valid date and time") from exc
     if value.tzinfo is None:
-        raise TimeError(f"'{text}' has no time zone; end it with Z for UTC")
-    return value.astimezone(dt.timezone.utc)
+        raise TimeError(f"{_quoted(text)} has no time zone; end it with Z for UTC")
+    try:
+        utc = value.astimezone(dt.timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        utc = None
+    if utc is None or not FIRST_YEAR <= utc.year <= LAST_YEAR:
+        raise TimeError(f"{_quoted(text)} is outside the dates exgen accepts (years {FIRST_YEAR} to {LAST_YEAR}, UTC)")
+    return utc
 
 
 def resolve_time(text: str, startex: dt.datetime) -> int:
@@ -58,9 +73,26 @@ def parse_duration(text: str) -> int:
     """
     match = _DURATION.match(text)
     if not match or not any(match.groups()):
-        raise TimeError(f"'{text}' is not a duration like 30m, 2h or 1h30m")
-    days, hours, minutes = (int(g) if g else 0 for g in match.groups())
-    return days * 1440 + hours * 60 + minutes
+        raise TimeError(f"{_quoted(text)} is not a duration like 30m, 2h or 1h30m")
+    limit = MAX_DURATION_DAYS * 1440
+    # More digits than the limit has minutes is over it: no need to read (or be refused) a huge number.
+    if any(g and len(g.lstrip("0")) > len(str(limit)) for g in match.groups()):
+        total = limit + 1
+    else:
+        days, hours, minutes = (int(g.lstrip("0") or "0") if g else 0 for g in match.groups())
+        total = days * 1440 + hours * 60 + minutes
+    if total > limit:
+        raise TimeError(f"{_quoted(text)} is longer than {MAX_DURATION_DAYS} days, the longest duration exgen reads")
+    return total
+
+
+def _quoted(text: str, limit: int = 40) -> str:
+    """``'text'`` for a message, cut short when it is long.
+
+    >>> _quoted("9" * 50)
+    "'99999999999999999999999999999999999999…'"
+    """
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit - 2]}…'"
 
 
 def format_dtime(minutes: int, startex: dt.datetime) -> str:

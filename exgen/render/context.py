@@ -21,6 +21,9 @@ if t.TYPE_CHECKING:
     from exgen.enrich import Enrichment, Persona
 
 Data = dict[str, t.Any]
+#: Longest exercise (in calendar days) whose every day is listed in ``days``; a longer one lists the
+#: days with injects (and its first and last day) only.
+MAX_LISTED_DAYS = 92
 
 
 def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment,
@@ -36,6 +39,8 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
     by_day: dict[int, list[Data]] = {}
     for inject in injects:
         by_day.setdefault(inject["day"], []).append(inject)
+    days = b.days(by_day)
+    exercise["day_count"] = b.day_count()
     return {
         "exgen": {"version": __version__, "format_version": FORMAT_VERSION, "seed": enrichment.seed},
         "exercise": exercise,
@@ -44,6 +49,7 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "systems": [b.system(s) for s in model.systems],
         "units": units,
         "units_by_id": {u["id"]: u for u in units},
+        "located_units": [u for u in units if u["location"]],
         "nations": b.nations(),
         "nets": nets,
         "nets_by_id": {n["id"]: n for n in nets},
@@ -56,7 +62,8 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "injects": injects,
         "injects_by_id": {i["id"]: i for i in injects},
         "injects_by_day": by_day,
-        "days": b.days(by_day),
+        "days": days,
+        "days_by_day": {d["day"]: d for d in days},
         "threat_kinds": sorted({i["threat"]["kind"] for i in injects if i["threat"]}),
         "findings": [_finding(d) for d in diagnostics],
         "catalogues": _attributions(),
@@ -160,11 +167,20 @@ class _ContextBuilder:
             "working_language": i.working_language, "organiser": i.organiser, "director": i.director,
         }
 
+    def day_count(self) -> int:
+        """Calendar days from the STARTEX day to the ENDEX day, both counted."""
+        return int(self.when(max(self.m.info.duration - 1, 0))["day"]) + 1
+
     def days(self, by_day: dict[int, list[Data]]) -> list[Data]:
-        last = self.when(max(self.m.info.duration - 1, 0))["day"]
+        """Every exercise day; for an exercise longer than MAX_LISTED_DAYS, only the first and last
+        day and the days with injects, so no output grows with the calendar rather than the content."""
+        last = self.day_count() - 1
         date0 = self.m.info.startex.date()
+        numbers: t.Iterable[int] = range(last + 1)
+        if last + 1 > MAX_LISTED_DAYS:
+            numbers = sorted({0, last, *(d for d in by_day if 0 <= d <= last)})
         out = []
-        for day in range(last + 1):
+        for day in numbers:
             out.append({"day": day, "label": f"D+{day}", "date": (date0 + dt.timedelta(days=day)).isoformat(),
                         "injects": [i["id"] for i in by_day.get(day, [])]})
         return out

@@ -10,6 +10,7 @@ import typing as t
 from pathlib import Path
 
 from exgen import package
+from exgen.render.archive import json_to_zip
 from exgen.render.convert import Data
 from exgen.render.pdf import html_to_pdf
 from exgen.render.xlsx import json_to_xlsx
@@ -17,7 +18,21 @@ from exgen.render.xlsx import json_to_xlsx
 CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
     "pdf": html_to_pdf,
     "xlsx": json_to_xlsx,
+    "zip": json_to_zip,
 }
+
+
+#: The library each converter imports when it first runs (slow to import, and it finds its C
+#: libraries by starting a compiler): loaded before the converter process's limits apply.
+ENGINES = {"pdf": "weasyprint", "xlsx": "xlsxwriter"}
+
+
+def load_engine(kind: str) -> None:
+    """Import the library converter ``kind`` uses, so its memory counts as the process's own code."""
+    import importlib
+
+    if kind in ENGINES:
+        importlib.import_module(ENGINES[kind])
 
 
 def convert_file(kind: str, source: str, folder: str, rel: str, startex: str) -> tuple[str, str, int]:

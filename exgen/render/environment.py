@@ -2,8 +2,10 @@
 
 Search path: every ``--templates DIR`` (first wins) over the built-ins; ``builtin/NAME``
 always reaches the original, so an override can extend the file it replaces. No loader
-serves a file that resolves outside its folder, and the sandbox refuses unsafe attribute
-access; templates see the filters and globals of :mod:`exgen.render.filters` and nothing else.
+serves a file that resolves outside its folder or is not a regular file (and, from an override
+folder, a hard link: :mod:`exgen.core.contained`); the sandbox (:mod:`exgen.render.sandbox`)
+refuses unsafe attribute access and values too large to build; templates see the filters and
+globals of :mod:`exgen.render.filters` and nothing else.
 """
 
 from __future__ import annotations
@@ -14,42 +16,86 @@ import os
 import typing as t
 from pathlib import Path
 
+from exgen.core import contained
 from exgen.core.resources import data_dir
 
 if t.TYPE_CHECKING:
     import jinja2
 
 
+#: Largest template file exgen reads.
+MAX_TEMPLATE_BYTES = 8 * 1024 * 1024
+#: Changes whenever the code exgen compiles templates to changes (see :mod:`exgen.render.sandbox`),
+#: so compiled templates cached by an earlier exgen build are not reused.
+CODE_REVISION = "b2"
+
+
+class TemplateRefused(Exception):
+    """A template file exists but may not be read (:mod:`exgen.core.contained`): names it and why."""
+
+    def __init__(self, filename: str, reason: str) -> None:
+        super().__init__(reason)
+        self.filename = filename
+
+
 class _RootedLoader:
-    """A FileSystemLoader that refuses files resolving outside its root (symlinks included)."""
+    """A loader that reads only regular files inside its root (symlinks that lead out, FIFOs,
+    devices and, in override directories, hard links are refused with :class:`TemplateRefused`)."""
 
     @staticmethod
-    def make(root: Path) -> jinja2.BaseLoader:
+    def make(root: Path, *, builtin: bool = False) -> jinja2.BaseLoader:
         import jinja2
+        from jinja2.loaders import split_template_path
 
         class Rooted(jinja2.FileSystemLoader):
             def get_source(self, environment: jinja2.Environment,
                            template: str) -> tuple[str, str, t.Callable[[], bool]]:
-                source, filename, uptodate = super().get_source(environment, template)
-                real = Path(filename).resolve()
-                if not real.is_relative_to(root.resolve()):
-                    raise jinja2.TemplateNotFound(template, f"'{template}' resolves outside {root}")
-                return source, filename, uptodate
+                filename = os.path.normpath(os.path.join(str(root), *split_template_path(template)))
+                if not os.path.lexists(filename):
+                    raise jinja2.TemplateNotFound(template)
+                try:
+                    data = contained.read(Path(filename), root, links=builtin, max_size=MAX_TEMPLATE_BYTES)
+                    if len(data) > MAX_TEMPLATE_BYTES:
+                        raise contained.Refused(f"{filename} is larger than {MAX_TEMPLATE_BYTES // 2**20} MiB")
+                    source = data.decode("utf-8")
+                except contained.Refused as exc:
+                    raise TemplateRefused(filename, str(exc)) from None
+                except UnicodeDecodeError as exc:
+                    raise TemplateRefused(filename, f"{filename} is not UTF-8 text (byte {exc.start})") from None
+                return source, filename, lambda: True
 
         return Rooted(str(root), encoding="utf-8")
+
+
+def refused_declarations(user_dirs: t.Sequence[Path]) -> list[tuple[str, str]]:
+    """The ``outputs.yaml`` of override directories that may not be read (a hard link, a link
+    leading outside, not a regular file), as ``(file, reason)``; the build refuses them like
+    templates (``template-file``)."""
+    from exgen.render.outputs import OUTPUTS_FILE
+
+    found = []
+    for folder in user_dirs:
+        path = folder / OUTPUTS_FILE
+        if os.path.lexists(path):
+            try:
+                contained.check(path, folder)
+            except contained.Refused as exc:
+                found.append((str(path), str(exc)))
+    return found
 
 
 @functools.cache
 def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     """One sandboxed environment per set of override directories (built once)."""
     import jinja2
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    builtin = _RootedLoader.make(data_dir("templates"))
+    from exgen.render.sandbox import BoundedSandbox
+
+    builtin = _RootedLoader.make(data_dir("templates"), builtin=True)
     loader = jinja2.ChoiceLoader(
         [jinja2.PrefixLoader({"builtin": builtin}), *(_RootedLoader.make(d) for d in user_dirs), builtin]
     )
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(["html", "htm", "svg", "xml", "html.j2", "svg.j2", "xml.j2"]),
@@ -63,6 +109,7 @@ def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
 
     env.filters.update(filters.FILTERS)
     env.globals.update(filters.GLOBALS)
+    env.bound_callables()
     return env
 
 
@@ -82,7 +129,7 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     if os.environ.get("EXGEN_NO_TEMPLATE_CACHE"):
         return None
     try:
-        return jinja2.FileSystemBytecodeCache(pattern=f"__exgen_{__version__}_%s.cache")
+        return jinja2.FileSystemBytecodeCache(pattern=f"__exgen_{__version__}_{CODE_REVISION}_%s.cache")
     except (OSError, RuntimeError):
         return None
 
@@ -93,5 +140,5 @@ def precompile(env: jinja2.Environment) -> None:
     import jinja2
 
     for name in env.list_templates(filter_func=lambda n: n.endswith(".j2") and not n.startswith("builtin/")):
-        with contextlib.suppress(jinja2.TemplateError):
+        with contextlib.suppress(jinja2.TemplateError, TemplateRefused):
             env.get_template(name)

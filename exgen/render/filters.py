@@ -16,6 +16,7 @@ from jinja2 import pass_context
 
 from exgen.core.sidc import DIGITS, ECHELONS, IDENTITIES
 from exgen.model import format_dtg, format_dtime, parse_datetime
+from exgen.render.banner import banner_fit, banner_text
 from exgen.render.symbols import symbol_svg
 
 if t.TYPE_CHECKING:
@@ -57,7 +58,7 @@ def banner(exercise: dict[str, t.Any]) -> str:
     >>> banner({"classification": "NATO UNCLASSIFIED", "marking": "EXERCISE EXERCISE EXERCISE"})
     'NATO UNCLASSIFIED — EXERCISE EXERCISE EXERCISE'
     """
-    return f"{exercise['classification']} — {exercise['marking']}"
+    return banner_text(exercise)
 
 
 def safe_cell(value: t.Any) -> str:
@@ -309,6 +310,7 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "dtime": dtime,
     "duration": duration,
     "banner": banner,
+    "banner_fit": banner_fit,
     "csv_row": csv_row,
     "safe_cell": safe_cell,
     "join_ids": join_ids,

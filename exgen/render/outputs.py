@@ -20,6 +20,7 @@ PER_KINDS = {
     "package": None,
     "inject": "injects",
     "unit": "units",
+    "located_unit": "located_units",
     "role_player": "role_players",
     "objective": "objectives",
     "pace": "pace",

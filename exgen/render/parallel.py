@@ -5,6 +5,9 @@ without copying or pickling it. What the workers share is one :class:`ForkState`
 each worker as it forks; results come back as manifest entries, conversions go to converter
 processes waited on by threads of the building process, and file contents never depend on
 which process rendered them.
+
+Every worker runs under the build's CPU-time and memory limits (:mod:`exgen.render.limits`),
+ignores Ctrl-C (the building process stops it) and dies with the building process.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ import os
 import typing as t
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exgen import package
+from exgen.core import processes
 from exgen.core.diagnostics import Diagnostic, Location, error
+from exgen.render import convert, limits
 from exgen.render.environment import environment, precompile
 from exgen.render.errors import RenderError
+from exgen.render.limits import DEFAULT, Limits
 from exgen.render.outputs import TemplateSet
 from exgen.render.plan import Job
 from exgen.render.task import Pending, render_task, run_conversion
@@ -55,13 +61,20 @@ class ForkState:
     #: The package folder being written, and the folder for text awaiting conversion.
     folder: Path
     scratch: Path
+    #: The limits every worker runs under, and the pid of the building process they die with.
+    limits: Limits = DEFAULT
+    parent: int = field(default_factory=os.getpid)
     niced: bool = False
     #: In a worker process: the state it was forked with (set by :meth:`adopt`); None elsewhere.
     inherited: t.ClassVar[ForkState | None] = None
 
     def adopt(self) -> None:
-        """Pool initializer, run once in each new worker: its tasks use this (inherited) state."""
+        """Pool initializer, run once in each new worker: its tasks use this (inherited) state; it
+        dies with the building process, leaves Ctrl-C to it and runs under the build's limits."""
         ForkState.inherited = self
+        processes.die_with_parent(self.parent)
+        processes.quiet_signals()
+        limits.apply(self.limits)
 
     @classmethod
     def work(cls, index: int) -> TaskResult:
@@ -80,6 +93,9 @@ class ForkState:
                                         self.scratch, index)
         except RenderError as exc:
             return [], [], exc.diagnostic
+        except (limits.LimitExceeded, MemoryError) as exc:  # outside a template: no line to point at
+            message = str(exc) if isinstance(exc, limits.LimitExceeded) else limits.memory_message(self.limits)
+            return [], [], error("render-limit", f"rendering {message}", Location(task[0][0].template))
         return done, pending, None
 
     def lower_priority(self) -> None:
@@ -92,40 +108,87 @@ class ForkState:
 
 def render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list[list[Job]],
                   writer: package.Writer, scratch: Path, workers: int,
-                  progress: t.Callable[[int], None] | None) -> None:
+                  progress: t.Callable[[int], None] | None, build_limits: Limits = DEFAULT) -> None:
     """Render ``tasks`` in ``workers`` forked processes, recording every file in ``writer`` as
-    its task or conversion ends. A failure is a RenderError, a worker that died included."""
+    its task or conversion ends. A failure is a RenderError, a worker that died included.
+
+    Any way out but success — a failure, Ctrl-C, SIGTERM — kills the workers and converter
+    processes at once instead of waiting for them; a worker or converter whose parent dies is
+    killed by the kernel (:func:`exgen.core.processes.die_with_parent`).
+    """
     precompile(environment(templates.user_dirs))  # compiled once here, inherited by every worker
-    state = ForkState(templates, context, tasks, writer.tmp, scratch)
+    state = ForkState(templates, context, tasks, writer.tmp, scratch, build_limits, os.getpid())
     gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
                                initializer=state.adopt)
     # A thread per conversion waits on its converter process, while workers go on rendering.
     converter = ThreadPoolExecutor(max_workers=2)
+    children: list[t.Any] = []
+    finished_well = False
     try:
-        running: dict[Future[t.Any], t.Any] = {pool.submit(ForkState.work, i): i for i in range(len(tasks))}
+        with processes.signals_held():  # a worker cannot be interrupted before it ignores Ctrl-C
+            running: dict[Future[t.Any], t.Any] = {pool.submit(ForkState.work, i): i for i in range(len(tasks))}
+            children = list((getattr(pool, "_processes", None) or {}).values())
         while running:
             finished, _ = wait(running, return_when=FIRST_COMPLETED)
             for future in finished:
                 what = running.pop(future)
                 if isinstance(what, int):  # a render task
-                    done, pending, failed = future.result()
+                    done, pending, failed = _result(future, tasks[what])
                     if failed is not None:
                         raise RenderError(failed)
                     for entry in done:
                         writer.record(*entry)
                     for conversion in pending:
-                        running[converter.submit(run_conversion, conversion, writer.tmp, context)] = conversion
+                        running[converter.submit(run_conversion, conversion, writer.tmp, context,
+                                                 build_limits)] = conversion
                     if progress:
                         progress(len(tasks[what]) - len(pending))
                 else:  # a conversion
                     writer.record(*future.result())
                     if progress:
                         progress(1)
+        finished_well = True
     except BrokenProcessPool:
-        raise RenderError(error("render-worker", "a rendering process stopped unexpectedly (out of memory?); "
-                                "try again with --jobs 1", Location(writer.target.name))) from None
+        raise RenderError(error("render-worker", _died(children), Location(writer.target.name))) from None
     finally:
+        if not finished_well:
+            _stop([*children, *(getattr(pool, "_processes", None) or {}).values()])
         pool.shutdown(wait=True, cancel_futures=True)
         converter.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
+
+
+def _result(future: Future[TaskResult], task: list[Job]) -> TaskResult:
+    """A worker's result; an exception that came back instead (it escaped the task) as a failure."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise
+    except Exception as exc:  # pickled back from the worker: report it, never as a traceback
+        message = str(exc) if isinstance(exc, limits.LimitExceeded) else f"failed: {type(exc).__name__}: {exc}"
+        return [], [], error("render-limit" if isinstance(exc, limits.LimitExceeded) else "render-worker",
+                             f"a rendering process {message}", Location(task[0][0].template))
+
+
+def _stop(children: list[t.Any]) -> None:
+    """Kill the workers and the converter processes of a build that is stopping."""
+    convert.stop_children()
+    for child in children:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            child.kill()
+
+
+def _died(children: list[t.Any]) -> str:
+    """What to say about a worker that stopped without a word (killed, crashed)."""
+    codes = []
+    for child in children:
+        with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
+            child.join(1)
+            if child.exitcode not in (None, 0):
+                codes.append(int(child.exitcode))
+    how = f" ({limits.signal_name(codes[0])})" if codes else ""
+    if any(limits.killed_by_limit(code) for code in codes):
+        return (f"a rendering process was stopped{how}: it went over its memory or CPU-time limit, or the "
+                f"system ran out of memory (raise the limits with --max-render-memory, --max-render-seconds)")
+    return f"a rendering process stopped unexpectedly{how}; nothing was written"

@@ -16,6 +16,7 @@ import logging
 import typing as t
 
 from exgen.render.convert import ConvertError, Data, document_date
+from exgen.render.limits import LimitExceeded
 
 
 def refusing_fetcher_class() -> type:
@@ -66,7 +67,7 @@ def html_to_pdf(text: str, context: Data) -> bytes:
         # A fixed file identifier derived from the content keeps the trailer stable.
         identifier = hashlib.sha256(text.encode("utf-8")).hexdigest()[:32].encode("ascii")
         pdf = document.write_pdf(pdf_identifier=identifier)
-    except ConvertError:
+    except (ConvertError, MemoryError, LimitExceeded):  # limits: the converter process reports them
         raise
     except Exception as exc:  # WeasyPrint raises many kinds on bad input
         raise ConvertError(f"the PDF engine failed: {type(exc).__name__}: {exc}") from None

@@ -2,7 +2,10 @@
 
 A file is written as it is rendered (a 12 MB MEL/MIL never sits in memory whole) and may not
 grow past :data:`MAX_OUTPUT_BYTES`. Every template failure, whenever it happens, becomes a
-:class:`~exgen.render.errors.RenderError` located at the template line.
+:class:`~exgen.render.errors.RenderError` located at the template line: the sandbox's limits
+and Python's recursion limit as ``template-error``, running out of the CPU time or memory of
+:mod:`exgen.render.limits` as ``render-limit``, a template file that may not be read as
+``template-file`` (located at that file).
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from pathlib import Path
 
 from exgen import package
 from exgen.core.diagnostics import Location, error
-from exgen.render.errors import RenderError, runtime_diagnostic, template_diagnostic
+from exgen.render import limits
+from exgen.render.errors import RenderError, display_path, runtime_diagnostic, template_diagnostic
 
 if t.TYPE_CHECKING:
     import jinja2
@@ -30,6 +34,9 @@ def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, 
     import jinja2
     from jinja2.exceptions import SecurityError
 
+    from exgen.render.environment import TemplateRefused
+    from exgen.render.sandbox import TemplateLimit, TooDeep
+
     try:
         template = env.get_template(spec.template)
         values = dict(context)
@@ -42,12 +49,29 @@ def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, 
                 raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
                                         f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
             yield piece
+    except TooDeep as exc:
+        raise RenderError(template_diagnostic("template-error", exc.message or str(exc), exc.filename,
+                                              exc.lineno)) from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(template_diagnostic("template-syntax", exc.message or str(exc), exc.filename,
                                               exc.lineno)) from None
     except jinja2.TemplateNotFound as exc:
         raise RenderError(error("template-not-found", f"template '{exc.name}' not found (needed by "
                                 f"{spec.output})", Location(spec.source))) from None
+    except TemplateRefused as exc:
+        raise RenderError(error("template-file", f"refused to read a template: {exc}",
+                                Location(display_path(exc.filename)))) from None
+    except TemplateLimit as exc:
+        raise RenderError(runtime_diagnostic("template-error", str(exc), spec.template)) from None
+    except RecursionError:
+        raise RenderError(runtime_diagnostic("template-error", "templates nest too deeply: a template that includes "
+                                             "or extends itself, a macro or recursive loop that never ends, or a "
+                                             "value nested thousands deep?", spec.template)) from None
+    except MemoryError:
+        raise RenderError(runtime_diagnostic("render-limit", f"the template {limits.memory_message(limits.active())}",
+                                             spec.template)) from None
+    except limits.LimitExceeded as exc:
+        raise RenderError(runtime_diagnostic("render-limit", f"the template {exc}", spec.template)) from None
     except SecurityError as exc:
         raise RenderError(runtime_diagnostic("template-unsafe", f"refused by the template sandbox: {exc}",
                                              spec.template)) from None

@@ -15,6 +15,7 @@ from exgen import package
 from exgen.core.diagnostics import Location, error
 from exgen.render import convert, stream
 from exgen.render.errors import RenderError
+from exgen.render.limits import Limits
 from exgen.render.outputs import OutputSpec
 
 if t.TYPE_CHECKING:
@@ -60,11 +61,14 @@ def render_task(env: jinja2.Environment, context: dict[str, t.Any], task: list[J
     return done, pending
 
 
-def run_conversion(conversion: Pending, folder: Path, context: dict[str, t.Any]) -> tuple[str, str, int]:
-    """Run one conversion in a converter process: its manifest entry."""
+def run_conversion(conversion: Pending, folder: Path, context: dict[str, t.Any],
+                   limits: Limits | None = None) -> tuple[str, str, int]:
+    """Run one conversion in a converter process (under ``limits``): its manifest entry."""
     spec, path, source = conversion
     startex = str(context.get("exercise", {}).get("startex", ""))
     try:
-        return convert.convert_in_fresh_process(spec.convert, source, str(folder), path, startex)
+        return convert.convert_in_fresh_process(spec.convert, source, str(folder), path, startex, limits=limits)
+    except convert.ConvertLimit as exc:
+        raise RenderError(error("render-limit", f"{path}: {exc}", Location(spec.template))) from None
     except convert.ConvertError as exc:
         raise RenderError(error("convert-failed", f"{path}: {exc}", Location(spec.template))) from None

@@ -14,6 +14,7 @@ import math
 import typing as t
 
 from exgen.render.convert import ConvertError, Data, document_date
+from exgen.render.xlsx_print import DEFAULT_PT, HEADER_IN, MARGINS_IN, column_breaks, print_scale
 
 #: Cell-format properties a spec may use (XlsxWriter names), with the JSON type each takes.
 FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
@@ -26,7 +27,7 @@ FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
 DOC_PROPERTIES = ("title", "subject", "author", "manager", "company", "category", "keywords", "comments", "status")
 SHEET_KEYS = {"name", "columns", "rows", "header", "freeze", "autofilter", "landscape", "fit_to_width",
               "print_header", "print_footer", "repeat_header", "merges", "validations", "tab_color",
-              "header_format", "zoom", "row_heights"}
+              "header_format", "zoom", "row_heights", "pick", "print_min_pt"}
 MAX_CELL = 32767
 _INVALID_SHEET_CHARS = set("[]:*?/\\")
 
@@ -121,6 +122,8 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
                      "rows": [[1, "text", null, {"value": "x", "format": "wrap"}]],
                      "freeze": [1, 2], "autofilter": true, "repeat_header": true,
                      "landscape": true, "fit_to_width": true,        # printing: always A4
+                     "print_min_pt": 7,        # fit to width only while text prints >= 7 pt
+                     "pick": [0, 3, 9],        # write only these cells of each row
                      "print_header": {"center": "BANNER"},           # {page} {pages} {sheet}
                      "print_footer": {"right": "Page {page} of {pages}"},
                      "merges": [{"range": [0, 0, 0, 1], "value": "...", "format": "..."}],
@@ -181,8 +184,19 @@ def _format_props(value: t.Any, where: str) -> Data:
 
 
 def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
-                 fmt: t.Callable[[t.Any, str], t.Any]) -> None:
+                 lookup: t.Callable[[t.Any, str], t.Any]) -> None:
     ws = workbook.add_worksheet(_sheet_name(sheet.get("name"), f"{where}.name", seen))
+    sizes: set[float] = set()  # font sizes this sheet prints, for the print scale
+
+    def fmt(name: t.Any, where: str) -> t.Any:
+        found = lookup(name, where)
+        sizes.add(float(getattr(found, "font_size", DEFAULT_PT) or DEFAULT_PT) if found is not None else DEFAULT_PT)
+        return found
+
+    pick: list[int] | None = None
+    if "pick" in sheet:
+        pick = [_Spec.integer(i, f"{where}.pick[{n}]", 0, 16383)
+                for n, i in enumerate(_Spec.arr(sheet["pick"], f"{where}.pick"))]
     columns = _Spec.arr(sheet.get("columns", []), f"{where}.columns")
     if len(columns) > 16384:
         _Spec.fail(f"{where}.columns", "more than 16,384 columns")
@@ -214,7 +228,10 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
                  [header_format] * len(columns), lambda name, where: None)
     for r, row in enumerate(rows):
         rw = f"{where}.rows[{r}]"
-        for c, cell in enumerate(_Spec.arr(row, rw)):
+        row = _Spec.arr(row, rw)
+        if pick is not None:
+            row = [row[i] if i < len(row) else None for i in pick]
+        for c, cell in enumerate(row):
             _write_cell(ws, first + r, c, cell, f"{rw}[{c}]", fmt)
         width = max(width, len(row))
         if auto_heights == "auto":
@@ -239,6 +256,8 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         if last_row >= first:
             ws.data_validation(first, col, max(last_row, first), col, {"validate": "list", "source": choices})
     _sheet_layout(ws, sheet, where, header, first, last_row, width)
+    if sheet.get("fit_to_width") is True:
+        _print_width(ws, sheet, where, widths, min(sizes or {DEFAULT_PT}))
 
 
 def _fit_row(ws: t.Any, row: int, cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
@@ -315,18 +334,40 @@ def _sheet_layout(ws: t.Any, sheet: Data, where: str, header: bool, first: int, 
             _Spec.fail(f"{where}.autofilter", "an autofilter needs the header row")
         ws.autofilter(0, 0, max(last_row, 0), width - 1)
     ws.set_paper(9)  # A4
+    ws.set_margins(*MARGINS_IN)
     if sheet.get("landscape") is True:
         ws.set_landscape()
-    if sheet.get("fit_to_width") is True:
-        ws.fit_to_pages(1, 0)
     if sheet.get("repeat_header") is True and header:
         ws.repeat_rows(0)
     if "print_header" in sheet:
-        ws.set_header(_header_footer(sheet["print_header"], f"{where}.print_header"))
+        ws.set_header(_header_footer(sheet["print_header"], f"{where}.print_header"), {"margin": HEADER_IN})
     if "print_footer" in sheet:
-        ws.set_footer(_header_footer(sheet["print_footer"], f"{where}.print_footer"))
+        ws.set_footer(_header_footer(sheet["print_footer"], f"{where}.print_footer"), {"margin": HEADER_IN})
     if "tab_color" in sheet:
         ws.set_tab_color(_Spec.string(sheet["tab_color"], f"{where}.tab_color"))
     if "zoom" in sheet:
         ws.set_zoom(_Spec.integer(sheet["zoom"], f"{where}.zoom", 10, 400))
 
+
+
+def _print_width(ws: t.Any, sheet: Data, where: str, widths: list[float], smallest: float) -> None:
+    """Fit the sheet to the page width, or, with ``print_min_pt``, only while its smallest text
+    prints at that size or more; otherwise print at the scale that keeps it there, the frozen
+    columns repeated on every page across (see :mod:`exgen.render.xlsx_print`)."""
+    if "print_min_pt" not in sheet:
+        ws.fit_to_pages(1, 0)
+        return
+    min_pt = _Spec.number(sheet["print_min_pt"], f"{where}.print_min_pt", 1, 72)
+    columns = sheet.get("columns", [])
+    visible = [0.0 if col.get("hidden") is True else w for w, col in zip(widths, columns, strict=False)]
+    scale = print_scale(visible, smallest, sheet.get("landscape") is True, min_pt)
+    if scale.fit:
+        ws.fit_to_pages(1, 0)
+        return
+    ws.set_print_scale(scale.percent)
+    frozen = sheet.get("freeze", [0, 0])[1]
+    if frozen:
+        ws.repeat_columns(0, frozen - 1)
+    breaks = column_breaks(visible, scale.scale, sheet.get("landscape") is True, frozen)
+    if breaks:
+        ws.set_v_pagebreaks(breaks)

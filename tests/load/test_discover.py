@@ -68,13 +68,16 @@ def test_sarif_output_is_valid_sarif(tmp_path: Path) -> None:
     assert region["startLine"] > 1 and region["startColumn"] > 1
 
 
-def test_unrelated_yaml_is_skipped_not_failed(tmp_path: Path) -> None:
+def test_unrelated_yaml_is_skipped_only_with_the_hook_flag(tmp_path: Path) -> None:
     base = repo(tmp_path)
-    result = CliRunner().invoke(cli, ["validate", str(base / ".github" / "ci.yaml")])
+    ci = str(base / ".github" / "ci.yaml")
+    result = CliRunner().invoke(cli, ["validate", "--skip-non-definitions", ci])
     assert result.exit_code == 0 and "skipped" in result.stderr
-    result = CliRunner().invoke(cli, ["validate", str(base / ".github" / "ci.yaml"),
+    result = CliRunner().invoke(cli, ["validate", "--skip-non-definitions", ci,
                                       str(base / "drills" / "a" / "forces.yaml")])
     assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "7 files, 0 errors, 0 warnings"
+    result = CliRunner().invoke(cli, ["validate", ci])  # named without the flag: an error, not a skip
+    assert result.exit_code == 1 and f"{ci}:1:1: error[not-a-definition]:" in result.stdout
 
 
 def test_schema_files_are_not_mistaken_for_definitions(tmp_path: Path) -> None:

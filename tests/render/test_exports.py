@@ -229,7 +229,7 @@ def test_kml_is_well_formed_kml22_with_placemarks(pkg: Path, ctx: dict[str, t.An
     assert root.tag == f"{KML}kml" and root.find(f"{KML}Document") is not None
     marks = {p.get("id"): p for p in root.iter(f"{KML}Placemark")}
     assert set(marks) == {f"unit-{u['id']}" for u in located(ctx)} | \
-        {f"constraint-{c['id']}" for c in ctx["constraints"] if c["area"]}
+        {f"constraint-{c['id']}" for c in ctx["constraints"] if c["area"]} | {"exercise-area"}
     for u in located(ctx):
         text = marks[f"unit-{u['id']}"].findtext(f"{KML}Point/{KML}coordinates") or ""
         lon, lat, alt = (float(x) for x in text.split(","))
@@ -251,9 +251,11 @@ HOW = re.compile(r"^[hm](-[a-z])+$")
 
 
 def test_cot_events_have_what_the_event_schema_requires(pkg: Path, ctx: dict[str, t.Any]) -> None:
-    root = ET.parse(pkg / "exports" / "cot" / "units.xml").getroot()
-    events = root.findall("event")
-    assert root.tag == "events" and len(events) == len(located(ctx))
+    """One <event> document per located unit (what TAK imports), nothing for units without a location."""
+    files = sorted((pkg / "exports" / "cot").iterdir())
+    assert [f.name for f in files] == sorted(f"{u['id']}.cot" for u in located(ctx))
+    events = [ET.parse(f).getroot() for f in files]
+    assert {ev.tag for ev in events} == {"event"}
     startex = dt.datetime.strptime(ctx["exercise"]["startex"], ISO)
     for ev in events:
         # Event.xsd: version, uid, type, time, start, stale, how are required; point lat, lon, hae, ce, le too.
@@ -326,7 +328,7 @@ def test_ical_filters_escape_and_fold() -> None:
 def test_index_links_every_export(pkg: Path) -> None:
     html = (pkg / "index.html").read_text("utf-8")
     for rel in ("exports/c2sim-initialization.xml", "exports/exercise.geojson", "exports/exercise.kml",
-                "exports/cot/units.xml", "exports/msel.ics"):
+                "exports/tak-data-package.zip", "exports/msel.ics"):
         assert f'href="{rel}"' in html and (pkg / rel).is_file()
     assert 'href="console.html"' not in html  # not built here, so not linked
 

@@ -6,7 +6,8 @@ finding has a stable code from :data:`RULES` (the table ``docs/diagnostics.md`` 
 against) and points at the most useful JSON pointer: the offending reference itself, not
 the element holding it.
 
-The registry: the rules live by family: references and ids in :mod:`exgen.check.rules.refs`, values (times,
+The registry: the rules live by family: references and ids in :mod:`exgen.check.rules.refs`, ids that
+become file names in :mod:`exgen.check.rules.names`, values (times,
 nations, languages, threat ids) in :mod:`exgen.check.rules.values`, symbol codes in
 :mod:`exgen.check.rules.sidc`, coverage and consistency in :mod:`exgen.check.rules.coverage`.
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import typing as t
 
-from exgen.check.rules import coverage, refs, sidc, values
+from exgen.check.rules import coverage, names, refs, sidc, values
 from exgen.check.rules.base import Ctx
 from exgen.check.rules.codes import RULES
 
@@ -27,7 +28,7 @@ if t.TYPE_CHECKING:
 __all__ = ["FAMILIES", "RULES", "check"]
 
 #: The rule families, run in this order; each module's CHECKS runs its rules in order.
-FAMILIES = (refs, values, sidc, coverage)
+FAMILIES = (refs, names, values, sidc, coverage)
 
 
 def check(model: Exercise, sources: Locator) -> list[Diagnostic]:

@@ -10,7 +10,8 @@ E, W = Severity.ERROR, Severity.WARNING
 RULES: dict[str, tuple[Severity, str]] = {
     # references and ids
     "unknown-reference": (E, "a reference names an id that does not exist (or is of the wrong kind)"),
-    "duplicate-id": (E, "two elements of the same kind share an id"),
+    "duplicate-id": (E, "two elements of the same kind share an id (in any case, for ids that become file names)"),
+    "reserved-id": (E, "an id that becomes a file name is a Windows device name (CON, PRN, AUX, NUL, COM0-9, LPT0-9)"),
     "ambiguous-id": (E, "a unit, role player, cell and controller share an id, so inject 'from' is ambiguous"),
     "duplicate-pace": (W, "two PACE plans cover the same pair of units"),
     "hierarchy-cycle": (E, "a unit's parent chain loops back to itself"),
@@ -18,8 +19,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     # times
     "invalid-window": (E, "an end time is not after its start (ENDEX after STARTEX, constraint start before end)"),
     "time-outside-exercise": (E, "an inject or constraint time falls outside STARTEX..ENDEX"),
-    "long-exercise": (W, "the exercise lasts more than 60 days"),
+    "long-exercise": (E, "the exercise lasts longer than exercise.max_days (60 days unless set)"),
     # codes and values
+    "banner-too-long": (E, "classification and marking are too long for a printed page header (Excel: 255 characters)"),
     "unknown-nation": (E, "a nation is not an ISO 3166-1 alpha-2 code (XK allowed)"),
     "unknown-language": (E, "a language is not an ISO 639-1 code"),
     "invalid-sidc": (E, "a SIDC is not a structurally valid APP-6(D) / MIL-STD-2525D/E code"),

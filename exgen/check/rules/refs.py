@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from exgen.check.rules.base import position
+from exgen.check.rules.names import file_name_key
 
 if t.TYPE_CHECKING:
     from exgen.check.rules.base import Ctx
@@ -121,19 +122,26 @@ def _in_definition_order(items: t.Iterable[t.Any]) -> list[t.Any]:
 
 
 def check_duplicate_ids(ctx: Ctx) -> None:
-    """duplicate-id: ids are unique within each kind, across all files."""
+    """duplicate-id: ids are unique within each kind, across all files; ids that become file
+    names are unique whatever their case (Windows and macOS would write one file for both)."""
     m = ctx.model
     for kind in _SINGULAR:
-        first: dict[str, str] = {}
+        first: dict[str, tuple[str, str]] = {}
         for item in _in_definition_order(getattr(m, kind)):
             if kind == "pace" and "~" in item.id:
                 continue  # no explicit id: the model names it after its pair
-            if item.id in first:
-                earlier = first[item.id]
-                msg = f"duplicate {_SINGULAR[kind]} id '{item.id}': first defined at {ctx.where(earlier + '/id')}"
-                ctx.add("duplicate-id", f"{item.pointer}/id", msg, related=(earlier,))
+            key = file_name_key(kind, item.id)
+            if key not in first:
+                first[key] = (item.id, item.pointer)
+                continue
+            other, earlier = first[key]
+            where = ctx.where(earlier + "/id")
+            if other == item.id:
+                msg = f"duplicate {_SINGULAR[kind]} id '{item.id}': first defined at {where}"
             else:
-                first[item.id] = item.pointer
+                msg = (f"duplicate {_SINGULAR[kind]} id '{item.id}': it differs from '{other}' (defined at {where}) "
+                       "only in case, and both would name the same file on Windows and macOS")
+            ctx.add("duplicate-id", f"{item.pointer}/id", msg, related=(earlier,))
 
 
 def check_ambiguous_ids(ctx: Ctx) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 import typing as t
 
-from exgen.core import catalogues
+from exgen.core import catalogues, limits
 from exgen.core.suggest import did_you_mean
+from exgen.model import DEFAULT_MARKING, DEFAULT_MAX_DAYS
 
 if t.TYPE_CHECKING:
     from exgen.check.rules.base import Ctx
 
-LONG_EXERCISE_DAYS = 60
 # XK is the user-assigned code for Kosovo, in common use (EU, NATO, IMF) but not in ISO 3166-1.
 EXTRA_NATIONS = frozenset({"XK"})
 # Codes people write by habit: EU/UK usage and FIPS (NATO's older tables) for Kosovo.
@@ -78,20 +78,38 @@ def _alias_hint(value: str, aliases: dict[str, str]) -> str:
 
 
 def check_window(ctx: Ctx) -> None:
-    """invalid-window / long-exercise: ENDEX after STARTEX, within 60 days."""
+    """invalid-window / long-exercise: ENDEX after STARTEX, within exercise.max_days (default 60)."""
     info = ctx.model.info
     if info.endex <= info.startex:
         msg = f"ENDEX {info.endex:%Y-%m-%dT%H:%MZ} is not after STARTEX {info.startex:%Y-%m-%dT%H:%MZ}"
         ctx.add("invalid-window", "/exercise/endex", msg)
-    elif info.duration > LONG_EXERCISE_DAYS * 1440:
+    elif info.duration > info.max_days * 1440:
         days = info.duration / 1440
-        msg = f"the exercise lasts {days:.1f} days (more than {LONG_EXERCISE_DAYS}); is ENDEX right?"
+        limit = (f"more than exercise.max_days ({info.max_days})" if info.max_days != DEFAULT_MAX_DAYS else
+                 f"more than {DEFAULT_MAX_DAYS} (set exercise.max_days if a longer exercise is planned)")
+        msg = f"the exercise lasts {days:.1f} days, {limit}; is the ENDEX date right?"
         ctx.add("long-exercise", "/exercise/endex", msg)
     for c in ctx.model.constraints:
         if c.start >= c.end:
             msg = (f"constraint {c.id} ends at {ctx.model.dtime(c.end)}, "
                    f"not after its start {ctx.model.dtime(c.start)}")
             ctx.add("invalid-window", f"{c.pointer}/end", msg)
+
+
+def check_banner(ctx: Ctx) -> None:
+    """banner-too-long: classification and marking fit the printed page header and footer."""
+    info = ctx.model.info
+    banner = f"{info.classification} — {info.marking}"
+    size = limits.excel_header_length(banner)
+    if size <= limits.BANNER:
+        return
+    marking_longer = info.marking != DEFAULT_MARKING and len(info.marking) > len(info.classification)
+    field = "marking" if marking_longer else "classification"
+    msg = (f"the classification and marking make a page banner of {size} characters (each & counts twice); at "
+           f"most {limits.BANNER} fit the MEL/MIL workbook's printed page header and footer (Excel allows "
+           f"{limits.EXCEL_HEADER_FOOTER} characters there, with the exercise id and page numbers): "
+           f"shorten the {field}")
+    ctx.add("banner-too-long", f"/exercise/{field}", msg)
 
 
 def check_times(ctx: Ctx) -> None:
@@ -186,4 +204,4 @@ def check_threat_ids(ctx: Ctx) -> None:
                 ctx.add("threat-id-mismatch", pointer, msg)
 
 
-CHECKS = (check_window, check_times, check_nations, check_languages, check_threat_ids)
+CHECKS = (check_window, check_banner, check_times, check_nations, check_languages, check_threat_ids)

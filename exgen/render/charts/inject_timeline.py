@@ -9,11 +9,15 @@ from collections import defaultdict
 
 from exgen.render.charts.axis import LABEL_W, Axis
 from exgen.render.charts.layout import LEGEND_ROW_H, WIDTH, Data, coord, legend_grid, legend_rows
-from exgen.render.charts.text import CHAR_W, fit
+from exgen.render.charts.text import CHAR_W, fit, text_width
 from exgen.render.charts.windows import constraint_windows, kinds_shown, plot_top
 
 MAX_LANES = 24
 LANE_H = 30
+#: The lane labels' column, left to right: the unit's name (12 pt bold) from LABEL_X, its nation
+#: (10 pt) and the inject count (10 pt) ending at LABEL_W; LABEL_GAP between them.
+LABEL_X = 20
+LABEL_GAP = 6
 #: Injects closer than this (in chart units) share one cluster.
 MARKER_GAP = 11.0
 #: The marker kind of an inject without a threat.
@@ -40,15 +44,19 @@ def timeline(axis: Axis, units: list[Data], order: dict[str, int], injects: list
     for ident in shown:
         unit = by_id.get(ident, {})
         name = str(unit.get("short_name") or _ref_name(per_lane[ident], ident))
-        lanes.append({"id": ident, "label": fit(name, LABEL_W - 44, 12, bold=True), "name": name,
-                      "nation": str(unit.get("nation") or ""), "count": len(per_lane[ident]), "other": False})
+        count = len(per_lane[ident])
+        nation_x = LABEL_W - text_width(str(count), 10) - LABEL_GAP
+        nation = fit(str(unit.get("nation") or ""), 60, 10)
+        room = nation_x - (text_width(nation, 10) + LABEL_GAP if nation else 0) - LABEL_X
+        lanes.append({"id": ident, "label": fit(name, room, 12, bold=True), "name": name, "nation": nation,
+                      "nation_x": coord(nation_x), "count": count, "other": False})
         lane_items.append(per_lane[ident])
     if rest:
         merged: list[Data] = []
         for ident in rest:
             merged.extend(per_lane[ident])
-        lanes.append({"id": "", "label": "", "name": "", "nation": "", "count": len(merged), "other": True,
-                      "units": len(rest)})
+        lanes.append({"id": "", "label": "", "name": "", "nation": "", "nation_x": coord(LABEL_W),
+                      "count": len(merged), "other": True, "units": len(rest)})
         lane_items.append(merged)
 
     markers: list[Data] = []

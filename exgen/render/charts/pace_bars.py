@@ -17,6 +17,10 @@ NO_PATH = "none"
 
 MAX_BARS = 40
 BAR_H = 22
+#: The row labels' column: from LABEL_X to a gap before the plot (names 11.5 pt bold, ids 10.5 pt).
+LABEL_X = 20
+LABEL_ROOM = PLOT_X0 - LABEL_X - 6
+LABEL_FONT, SUB_FONT = 11.5, 10.5
 #: Height per bar: the chart grows by this much for each bar.
 BAR_PITCH = 50
 
@@ -42,9 +46,11 @@ def comms(axis: Axis, units: list[Data], pace: list[Data], constraints: list[Dat
         y = top + 14 + row * BAR_PITCH
         ends = [_end(by_id, ref) for ref in plan.get("between") or []]
         pair = " ↔ ".join(e["name"] for e in ends)
-        bars.append({"id": plan["id"], "y": y, "h": BAR_H, "mid": y + BAR_H / 2 + 4,
-                     "label": fit(pair, LABEL_W - 6, 11.5, bold=True), "nations": [e["nation"] for e in ends],
-                     "ends": ends, "sub": fit(str(plan["id"]), LABEL_W - 60, 10.5),
+        nations = [e["nation"] for e in ends]
+        sub = str(plan["id"]) + (" · " + "–".join(nations) if any(nations) else "")
+        bars.append({"id": plan["id"], "y": y, "h": BAR_H, "mid": y + BAR_H / 2 + 4, "label_x": LABEL_X,
+                     "label": fit(pair, LABEL_ROOM, LABEL_FONT, bold=True), "nations": nations,
+                     "ends": ends, "sub": fit(sub, LABEL_ROOM, SUB_FONT),
                      "segments": segments(axis, plan.get("timeline") or [], y),
                      "degraded": bad > 0})
     bottom = top + 14 + len(bars) * BAR_PITCH

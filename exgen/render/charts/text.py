@@ -9,6 +9,15 @@ CHAR_W = 0.6
 BOLD_EXTRA_W = 0.07
 
 
+def text_width(text: str, font: float, bold: bool = False) -> float:
+    """Estimated printed width of ``text`` at ``font`` size (the estimate :func:`fit` cuts to).
+
+    >>> text_width("ME-1BN", 10), text_width("ME-1BN", 10, bold=True)
+    (36.0, 40.2)
+    """
+    return round(len(text) * font * (CHAR_W + (BOLD_EXTRA_W if bold else 0)), 6)
+
+
 def fit(text: str, width: float, font: float, bold: bool = False) -> str:
     """``text`` cut with an ellipsis to fit ``width`` units at ``font`` size (estimated).
 

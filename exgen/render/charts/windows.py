@@ -5,12 +5,18 @@ from __future__ import annotations
 
 from exgen.render.charts.axis import MIN_SEGMENT_W, PLOT_X1, Axis
 from exgen.render.charts.layout import WIDTH, Data, coord
-from exgen.render.charts.text import CHAR_W
+from exgen.render.charts.text import fit, text_width
 
 WINDOW_KINDS = ("jamming", "gnss-jamming", "emcon", "outage")
 #: Rows of window id labels above a time plot: the first row's y, and the pitch between rows.
 WINDOW_ROW_Y = 86
 WINDOW_ROW_H = 15
+#: A window's label: a 4-unit swatch, 2 units, then its id in 10 pt bold, cut to LABEL_MAX units;
+#: labels on one row keep LABEL_GAP units apart.
+LABEL_FONT = 10
+LABEL_TEXT_DX = 6
+LABEL_MAX = 180
+LABEL_GAP = 4
 
 
 def plot_top(window_rows: int) -> int:
@@ -61,11 +67,13 @@ def constraint_windows(axis: Axis, constraints: list[Data]) -> tuple[list[Data],
     for w in merged:
         w["x0"], w["x1"] = coord(w.pop("_x0")), coord(w.pop("_x1"))
         w["w"] = coord(w["x1"] - w["x0"])
-        text = w["id"] if w["count"] == 1 else f"{w['id']} +{w['count'] - 1}"
-        width = len(text) * 10 * CHAR_W + 6
+        more = "" if w["count"] == 1 else f" +{w['count'] - 1}"
+        text = fit(w["id"], LABEL_MAX - text_width(more, LABEL_FONT, bold=True), LABEL_FONT, bold=True) + more
+        width = LABEL_TEXT_DX + text_width(text, LABEL_FONT, bold=True)
+        w["label"], w["label_w"] = text, coord(width)
         w["label_row"] = None
         for row, right in enumerate(rows_right):
-            if w["x0"] >= right and w["x0"] + width <= WIDTH - 4:
+            if w["x0"] >= right + LABEL_GAP and w["x0"] + width <= WIDTH - 4:
                 w["label_row"] = row
                 w["label_y"] = WINDOW_ROW_Y + row * WINDOW_ROW_H
                 rows_right[row] = w["x0"] + width
