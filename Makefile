@@ -7,8 +7,6 @@ FLAGSHIP := scenarios/adriatic-shield/exercise.yaml
 
 .PHONY: install lint test demo bench golden docs clean
 
-# System libraries WeasyPrint (exercise-book PDF) loads, and the fonts the book's CSS names.
-SYSPKGS := libpango-1.0-0 libpangoft2-1.0-0 fontconfig fonts-liberation fonts-dejavu-core
 # ajv (JSON Schema 2020-12, strict mode) for tests/check/test_schemas_ajv.py; git-ignored.
 AJV_DIR := tests/.node
 # Microsoft's SARIF multitool (a self-contained binary on Linux) for tests/cli/test_sarif.py; a prefix
@@ -16,16 +14,6 @@ AJV_DIR := tests/.node
 SARIF_DIR := tests/.node/sarif
 
 $(STAMP): pyproject.toml
-	@if ldconfig -p | grep -q 'libpango-1\.0\.so' && ldconfig -p | grep -q 'libpangoft2-1\.0\.so' \
-	    && fc-list 2>/dev/null | grep -qi 'DejaVu Sans' && fc-list 2>/dev/null | grep -qi 'Liberation Sans'; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing system packages for PDF output: $(SYSPKGS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSPKGS) >/dev/null; \
-	else \
-	    echo "exgen needs these system packages for PDF output (WeasyPrint): $(SYSPKGS)" >&2; \
-	    echo "Install them with: sudo apt-get install -y $(SYSPKGS)   (or run make as root)" >&2; \
-	    exit 1; \
-	fi
 	@if [ -x /usr/bin/chromium ]; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	    echo "Installing Debian's chromium for the EXCON console browser test (tests/render/test_console.py)"; \

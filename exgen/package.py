@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 import shutil
+import stat
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +69,33 @@ def manifest(entries: t.Iterable[tuple[str, str, int]], info: dict[str, t.Any]) 
 
 def is_package(path: Path) -> bool:
     """True when ``path`` holds an exgen package (its manifest names exgen)."""
+    return read_manifest(path) is not None
+
+
+def read_manifest(path: Path) -> dict[str, t.Any] | None:
+    """The manifest of the exgen package in folder ``path``, or None when there is none."""
     raw = paths.read_regular(path / MANIFEST)  # never opens a named pipe or a device
     try:
         data = json.loads(raw.decode("utf-8")) if raw is not None else None
     except ValueError:
-        return False
-    return isinstance(data, dict) and data.get("generator") == GENERATOR
+        return None
+    return data if isinstance(data, dict) and data.get("generator") == GENERATOR else None
+
+
+def intact(path: Path, recorded: dict[str, t.Any]) -> tuple[int, int] | None:
+    """``(files, bytes)`` of the package in ``path`` when every file its manifest lists is there as
+    a regular file of the recorded size (sizes, not hashes: a look, not a proof); else None."""
+    files, size = 1, 0
+    try:
+        size += (path / MANIFEST).stat().st_size
+        for entry in recorded["files"]:
+            info = path.joinpath(*check_relative(entry["path"]).split("/")).lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size != entry["size"]:
+                return None
+            files, size = files + 1, size + info.st_size
+    except (OSError, KeyError, TypeError, PackageError):
+        return None
+    return files, size
 
 
 class Writer:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import typing as t
 from dataclasses import dataclass
+from pathlib import Path
 
 from exgen.check.run import Checked, check
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
@@ -20,13 +21,11 @@ if t.TYPE_CHECKING:
     from exgen.render.outputs import TemplateSet
 
 __all__ = ["Built", "Checked", "Summary", "build", "check", "check_many", "default_jobs", "load_template_set",
-           "manifest_info", "refuse_output"]
+           "manifest_info", "manifest_inputs", "refuse_output"]
 
 
 def load_template_set(user_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[TemplateSet, list[Diagnostic]]:
     """The template set for these override directories, with every outputs.yaml read and checked."""
-    from pathlib import Path
-
     from exgen.check import outputs
     from exgen.core import paths
     from exgen.render import outputs as render
@@ -48,20 +47,23 @@ class Built:
     written: t.Any = None
     files: int = 0
     size: int = 0
+    #: The output already held the package this build would write; nothing was written.
+    up_to_date: bool = False
 
 
 def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
           strict: bool = False, progress: t.Callable[[int, int], None] | None = None,
-          only: t.Sequence[str] | None = None, jobs: int | None = None, limits: Limits | None = None) -> Built:
+          only: t.Sequence[str] | None = None, jobs: int | None = None, limits: Limits | None = None,
+          rebuild: bool = False) -> Built:
     """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
 
     The package is written only when the definition is valid and every template rendered.
     ``only`` names the output groups to render (outputs.yaml ``name``); None renders all.
     ``jobs`` is how many processes render (default: :func:`default_jobs`); ``limits`` bound their
     CPU time and memory and the package's size (default: :data:`exgen.render.limits.DEFAULT`).
+    Unless ``rebuild``, a build whose output already holds a package with the same build key
+    (:func:`exgen.core.fingerprint.build_key`) writes nothing (:func:`_unchanged`).
     """
-    from pathlib import Path
-
     from exgen import enrich, package
     from exgen.render import context
     from exgen.render.engine import render_into
@@ -69,6 +71,8 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
     from exgen.render.outputs import output_names, select_outputs
     from exgen.render.plan import count_renders
+    if not rebuild and (same := _unchanged(path, out, seed, template_dirs, only, strict)) is not None:
+        return same
     checked = check(path, strict=strict)
     result = Built(checked)
     if not checked.ok or checked.model is None or checked.comms is None or checked.document is None:
@@ -104,6 +108,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     info = manifest_info(checked.document, seed, enrichment.faker_version)
     if only is not None:
         info["only"] = sorted({s.name for s in templates.outputs})
+    key = _build_key(manifest_inputs(checked.document), seed, template_dirs, only, strict)
     try:
         limits = limits or DEFAULT_LIMITS
         with package.Writer(Path(out), force=force, max_size=limits.package_size) as writer:
@@ -117,7 +122,86 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
         return result
     result.written = written
     result.files, result.size = written.files, written.size
+    _remember(Path(out), key)
     return result
+
+
+def _record_entry(out: Path) -> str:
+    """The cache entry that records what the package at ``out`` was built from."""
+    from exgen.core import cache
+
+    return cache.key("build-record", os.path.abspath(out))  # no resolve(): a link loop must not raise
+
+
+def _remember(out: Path, key: str) -> None:
+    """Record in exgen's cache (never in the package: its bytes must not depend on the machine or
+    on exgen's code) the build key of the package just written at ``out`` and its manifest's hash."""
+    import hashlib
+    import json
+
+    from exgen.core import cache, paths
+    from exgen.package import MANIFEST
+
+    manifest = paths.read_regular(out / MANIFEST)
+    if manifest is not None:
+        record = {"build_key": key, "manifest_sha256": hashlib.sha256(manifest).hexdigest()}
+        cache.write("builds", _record_entry(out), json.dumps(record).encode("utf-8"))
+
+
+def _recorded_key(out: Path) -> str | None:
+    """The build key recorded for the package at ``out``, if its manifest is still the one written."""
+    import hashlib
+    import json
+
+    from exgen.core import cache, paths
+    from exgen.package import MANIFEST
+
+    raw, manifest = cache.read("builds", _record_entry(out)), paths.read_regular(out / MANIFEST)
+    try:
+        record = json.loads(raw) if raw is not None else None
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or manifest is None \
+            or record.get("manifest_sha256") != hashlib.sha256(manifest).hexdigest():
+        return None
+    key = record.get("build_key")
+    return key if isinstance(key, str) else None
+
+
+def _build_key(inputs: list[dict[str, str]], seed: int, template_dirs: t.Sequence[str],
+               only: t.Sequence[str] | None, strict: bool) -> str:
+    from exgen.core import fingerprint
+
+    return fingerprint.build_key([(i["file"], i["sha256"]) for i in inputs], seed=seed,
+                                 template_dirs=template_dirs, only=only, strict=strict)
+
+
+def _unchanged(path: str, out: str, seed: int, template_dirs: t.Sequence[str], only: t.Sequence[str] | None,
+               strict: bool) -> Built | None:
+    """The result of a build with nothing to do, or None when it must run.
+
+    Only the definition's files are read (to follow its includes and hash them), never
+    validated: a package recorded (in exgen's cache, with its manifest's hash) under the same
+    build key was built from the same
+    bytes by the same code, so validation would find what it found then (0.15 s for the
+    flagship, which would triple the cost of this check). Every file the manifest lists must
+    still be there with its size; anything else (a load problem, no manifest, another key, a
+    missing or resized file) means a full build, which reports whatever is wrong.
+    """
+    from exgen import load, package
+
+    recorded, key = package.read_manifest(Path(out)), _recorded_key(Path(out))
+    if recorded is None or key is None or not all(Path(d).is_dir() for d in template_dirs):
+        return None
+    document, found = load.load(path)
+    if document is None or found:
+        return None
+    if key != _build_key(manifest_inputs(document), seed, template_dirs, only, strict):
+        return None
+    present = package.intact(Path(out), recorded)
+    if present is None:
+        return None
+    return Built(Checked(path, document), files=present[0], size=present[1], up_to_date=True)
 
 
 def default_jobs() -> int:
@@ -150,22 +234,24 @@ def manifest_info(document: Document, seed: int, faker_version: str) -> dict[str
     Input paths are relative to the root file's folder, so the manifest does not depend
     on where exgen was run from.
     """
-    import os
-
     from exgen import FORMAT_VERSION, __version__
 
-    base = document.root.path.parent
     return {
         "exgen_version": __version__,
         "format_version": FORMAT_VERSION,
         "faker_version": faker_version,
         "seed": seed,
         "exercise": document.data["exercise"]["id"],
-        "inputs": [
-            {"file": os.path.relpath(f.path, base).replace(os.sep, "/"), "sha256": f.sha256}
-            for f in document.files
-        ],
+        "inputs": manifest_inputs(document),
     }
+
+
+def manifest_inputs(document: Document) -> list[dict[str, str]]:
+    """Each definition file's path relative to the root file's folder and its SHA-256, root first."""
+    import os
+
+    base = document.root.path.parent
+    return [{"file": os.path.relpath(f.path, base).replace(os.sep, "/"), "sha256": f.sha256} for f in document.files]
 
 
 @dataclass(frozen=True)
@@ -193,14 +279,16 @@ def check_many(paths: t.Sequence[str], *, strict: bool = False, jobs: int | None
     terminated at once and the KeyboardInterrupt goes on to the caller, with no worker tracebacks.
     """
     import multiprocessing
-    import os
+
+    from exgen.core import processes
 
     workers = min(len(paths), jobs or os.cpu_count() or 1)
     if workers <= 1:
         return [_summarise(p, strict) for p in paths]
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
         else multiprocessing.get_context()
-    pool = context.Pool(workers, initializer=_validation_worker, initargs=(os.getpid(),))
+    with processes.signals_held():  # a worker starts with Ctrl-C blocked until it ignores it
+        pool = context.Pool(workers, initializer=_validation_worker, initargs=(os.getpid(),))
     try:
         results = pool.starmap(_summarise, [(p, strict) for p in paths])
     except BaseException:

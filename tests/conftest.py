@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import typing as t
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,20 @@ ROOT = TESTS.parent
 DATA = TESTS / "data"
 FLAGSHIP_DIR = ROOT / "scenarios" / "adriatic-shield"
 FLAGSHIP = FLAGSHIP_DIR / "exercise.yaml"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[Path]:
+    """exgen's cache directory for this test session only: a conversion or symbol cached by an
+    earlier run (or by the user's own builds) must not decide what a test sees."""
+    folder = tmp_path_factory.mktemp("exgen-cache")
+    before = os.environ.get("EXGEN_CACHE_DIR")
+    os.environ["EXGEN_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("EXGEN_CACHE_DIR", None)
+    else:
+        os.environ["EXGEN_CACHE_DIR"] = before
 
 
 @pytest.fixture

@@ -205,12 +205,11 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
 
     mine = tmp_path / "mine"
     mine.mkdir()
-    (mine / "sheet.html.j2").write_text("<!doctype html><title>Sheet</title><h1>{{ exercise.id }} sheet</h1>\n",
-                                        "utf-8")
+    (mine / "sheet.typ.j2").write_text("= {{ exercise.id | typst }} sheet\n", "utf-8")
     (mine / "outputs.yaml").write_text(
         "outputs:\n"
-        "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.html}\n"
-        "  - {name: sheet, template: sheet.html.j2, output: sheet/sheet.pdf, convert: pdf}\n", "utf-8")
+        "  - {name: sheet, template: sheet.typ.j2, output: sheet/sheet.typ}\n"
+        "  - {name: sheet, template: sheet.typ.j2, output: sheet/sheet.pdf, convert: typst}\n", "utf-8")
     renders = tmp_path / "renders.txt"  # rendering happens in a forked worker, even with --jobs 1
     converted: list[str] = []
     real_render, real_convert = stream.render_chunks, convert.convert_in_fresh_process
@@ -230,11 +229,11 @@ def test_an_output_and_its_pdf_render_the_template_once(tmp_path: Path, monkeypa
     rendered = renders.read_text("utf-8").split()
     assert rendered[0] == "sheet/sheet.pdf" and len(rendered) == 2 and converted == ["sheet/sheet.pdf"]
     assert int(rendered[1]) != os.getpid()  # in a worker, under the render limits
-    html = (tmp_path / "pkg" / "sheet" / "sheet.html").read_text("utf-8")
-    assert html == "<!doctype html><title>Sheet</title><h1>ADRIATIC-SHIELD-27 sheet</h1>\n"
+    source = (tmp_path / "pkg" / "sheet" / "sheet.typ").read_text("utf-8")
+    assert source.startswith("= ") and "ADRIATIC-SHIELD-27" in source and source.endswith(" sheet\n")
     assert (tmp_path / "pkg" / "sheet" / "sheet.pdf").read_bytes().startswith(b"%PDF-")
     manifest = json.loads((tmp_path / "pkg" / "manifest.json").read_text("utf-8"))
-    assert sorted(f["path"] for f in manifest["files"]) == ["sheet/sheet.html", "sheet/sheet.pdf"]
+    assert sorted(f["path"] for f in manifest["files"]) == ["sheet/sheet.pdf", "sheet/sheet.typ"]
 
 
 def test_a_rendering_process_that_dies_is_reported_not_hung(tmp_path: Path, no_pdf: str,
@@ -272,6 +271,7 @@ def test_two_renderings_writing_one_file_are_refused(tmp_path: Path, jobs: int) 
 def test_manifest_records_inputs_seed_and_versions(flagship_package: Path) -> None:
     manifest = json.loads((flagship_package / "manifest.json").read_text("utf-8"))
     assert manifest["seed"] == 0 and manifest["faker_version"] and manifest["exgen_version"]
+    assert "build_key" not in manifest
     inputs = {i["file"] for i in manifest["inputs"]}
     assert inputs == {"exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml",
                       "injects/day1.yaml", "injects/day2.yaml", "injects/day3.yaml"}
@@ -286,9 +286,10 @@ def test_golden_files(flagship_package: Path) -> None:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel in GOLDEN_FILES:
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(flagship_package / rel, GOLDEN / rel)
+            (GOLDEN / rel).write_bytes((flagship_package / rel).read_bytes())
     for rel in GOLDEN_FILES:
-        assert (flagship_package / rel).read_bytes() == (GOLDEN / rel).read_bytes(), f"{rel} differs from golden"
+        assert (flagship_package / rel).read_bytes() == (GOLDEN / rel).read_bytes(), \
+            f"{rel} differs from golden"
 
 
 def test_an_edited_override_is_recompiled_not_served_from_the_template_cache(tmp_path: Path) -> None:
@@ -369,7 +370,7 @@ def test_workers_yield_the_cpu_to_converters_only_after_rendering_their_sources(
     (tmp_path / "out").mkdir()
     (tmp_path / "scratch").mkdir()
     templates = TemplateSet((tmp_path,))
-    pdf = OutputSpec(template="t.html.j2", output="t.pdf", convert="pdf")
+    pdf = OutputSpec(template="t.html.j2", output="t.pdf", convert="typst")
     html = OutputSpec(template="t.html.j2", output="t.html")
     tasks = [[(pdf, None)], [(html, None)]]
     state = ForkState(templates, {"exercise": {"id": "EX-1"}}, tasks, tmp_path / "out", tmp_path / "scratch")

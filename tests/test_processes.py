@@ -69,7 +69,8 @@ def tree(root: Path) -> dict[str, str]:
 def start_build(out: Path, tmpdir: Path, *extra: str) -> tuple[subprocess.Popen[str], list[int]]:
     """``exgen build`` of the flagship in a session (process group) of its own, with its own
     TMPDIR; returns once its rendering workers exist, with its descendants at that moment."""
-    env = {**os.environ, "TMPDIR": str(tmpdir), "EXGEN_NO_TEMPLATE_CACHE": "1"}
+    # No cache: the build must really compile, render and convert while it is being stopped.
+    env = {**os.environ, "TMPDIR": str(tmpdir), "EXGEN_NO_CACHE": "1"}
     build = subprocess.Popen([sys.executable, "-m", "exgen", "build", str(FLAGSHIP), "-o", str(out), "--jobs", "2",
                               *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
                              start_new_session=True)

@@ -96,15 +96,18 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None, s
 @click.option("--max-package-size", "max_package", metavar="SIZE", default="2GB", show_default=True,
               callback=lambda _ctx, param, value: _size_value(param, value),
               help="Largest package to write.")
+@click.option("--rebuild", is_flag=True, help="Build even when OUTPUT already holds this exact package.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
           quiet: bool, only: tuple[str, ...], jobs: int | None, max_seconds: int, max_memory: int,
-          max_package: int) -> None:
+          max_package: int, rebuild: bool) -> None:
     """Validate FILE and build its exercise package into OUTPUT.
 
     The package is written to a temporary directory beside OUTPUT and swapped into place
     only when complete, so a failed or interrupted build (Ctrl-C: exit code 130) never leaves
     half a package. Templates render in processes limited in CPU time and memory, and the
     package in size (the --max-... options); going over a limit is an error naming the option.
+    When OUTPUT holds the package this build would write (same files, seed, templates, options
+    and exgen), nothing is written: "OUTPUT is up to date" (--rebuild builds anyway).
 
     \b
     --only names (the `name` of each templates/outputs.yaml line; overrides may add more):
@@ -156,7 +159,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
     restore = processes.raise_on_sigterm()
     try:
         result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
-                                progress=progress, only=names, jobs=jobs,
+                                progress=progress, only=names, jobs=jobs, rebuild=rebuild,
                                 limits=Limits(max_seconds, max_memory, max_package))
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the temporary folder gone
         click.echo(("\n" if bar is not None else "") + "exgen: interrupted; nothing was written", err=True)
@@ -168,11 +171,13 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
     shown = [d for d in result.checked.diagnostics if d.severity.value != "info"]
     if shown:
         click.echo(report.text(shown, result.checked.files).rstrip("\n").rsplit("\n", 1)[0], err=True)
-    if result.written is None:
+    if result.written is None and not result.up_to_date:
         click.echo(f"exgen: no package written: {report.summary_line(shown, len(result.checked.files))}",
                    err=True)
         sys.exit(1)
-    if not quiet:
+    if result.up_to_date and not quiet:
+        click.echo(f"{printable(out)} is up to date: nothing changed since it was built (--rebuild builds it anyway)")
+    elif not quiet:
         warnings = sum(d.severity.value == "warning" for d in shown)
         click.echo(f"Built {printable(out)}: {result.files} files, {_size(result.size)}, "
                    f"{warnings} warning{'' if warnings == 1 else 's'}, {time.monotonic() - started:.1f} s")
@@ -374,14 +379,17 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
     click.echo(f"  exgen build {root} -o {dest / 'package'}")
 
 
-def _register_generate() -> None:
-    """``exgen generate`` has a module of its own; it imports the generator only when it runs."""
+def _register_own_modules() -> None:
+    """``exgen generate`` and ``exgen preview`` have modules of their own; they import their stages
+    only when they run."""
     from exgen.cli.generate import generate
+    from exgen.cli.preview import preview
 
     cli.add_command(generate)
+    cli.add_command(preview)
 
 
-_register_generate()
+_register_own_modules()
 
 
 def main(argv: t.Sequence[str] | None = None) -> None:

@@ -1,6 +1,7 @@
 """exgen's cache directory: work worth keeping between runs, one folder per user.
 
-Everything exgen caches (unit symbols drawn by military-symbol, compiled templates) lives
+Everything exgen caches (unit symbols drawn by military-symbol, converted PDF and XLSX files,
+compiled templates) lives
 under one directory: ``$EXGEN_CACHE_DIR`` if set, else ``$XDG_CACHE_HOME/exgen``, else
 ``~/.cache/exgen``. ``EXGEN_NO_CACHE=1`` turns every cache off. Entries are content-addressed
 (the key names everything the value depends on, including versions), written atomically
@@ -17,10 +18,16 @@ import hashlib
 import os
 import stat
 import tempfile
+import typing as t
 from pathlib import Path
 
 #: Largest entry read back; anything bigger is not ours.
 MAX_ENTRY = 4 * 1024 * 1024
+#: Largest file entry (:func:`put_file`): a converted document may be as large as a package.
+MAX_FILE = 2 * 1024**3
+#: First bytes of a file entry: the header line that records its body's hash and size.
+_FILE_MAGIC = b"exgen-cache-file 1 "
+_CHUNK = 1024 * 1024
 
 
 def directory() -> Path | None:
@@ -80,3 +87,75 @@ def write(kind: str, entry: str, data: bytes) -> None:
         os.replace(tmp, folder / entry)
     except OSError:
         return
+
+
+def put_file(kind: str, entry: str, source: Path) -> None:
+    """Keep a copy of file ``source`` as ``entry`` in the ``kind`` folder, with its SHA-256 and size
+    in a header line so a reader can tell a damaged entry (:func:`file_chunks`). Streamed, never
+    held in memory; written atomically; any failure just leaves it uncached."""
+    root = directory()
+    if root is None:
+        return
+    folder = root / kind
+    tmp = None
+    try:
+        size = source.stat().st_size
+        if size > MAX_FILE:
+            return
+        digest = hashlib.sha256()
+        with source.open("rb") as handle:
+            while chunk := handle.read(_CHUNK):
+                digest.update(chunk)
+        folder.mkdir(mode=0o700, exist_ok=True)
+        handle_no, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(handle_no, "wb") as out, source.open("rb") as src:
+            out.write(_FILE_MAGIC + f"{digest.hexdigest()} {size}\n".encode("ascii"))
+            while chunk := src.read(_CHUNK):
+                out.write(chunk)
+        os.replace(tmp, folder / entry)
+        tmp = None
+    except OSError:
+        return
+    finally:
+        if tmp is not None:
+            with _suppress_os_error():
+                os.unlink(tmp)
+
+
+def file_chunks(kind: str, entry: str) -> tuple[str, int, t.Generator[bytes, None, None]] | None:
+    """A file entry written by :func:`put_file`: its recorded SHA-256 and size and its body in
+    pieces, or None when there is none. The recorded hash is the writer's claim: the caller
+    hashes the pieces as it uses them and drops the result (:func:`drop`) when they differ."""
+    root = directory()
+    if root is None:
+        return None
+    try:
+        handle = (root / kind / entry).open("rb")
+    except OSError:
+        return None
+    header = handle.readline(200)
+    fields = header[len(_FILE_MAGIC):].split() if header.startswith(_FILE_MAGIC) else []
+    if len(fields) != 2 or len(fields[0]) != 64 or not fields[1].isdigit() or int(fields[1]) > MAX_FILE:
+        handle.close()
+        return None
+
+    def body() -> t.Generator[bytes, None, None]:
+        with handle:
+            while chunk := handle.read(_CHUNK):
+                yield chunk
+
+    return fields[0].decode("ascii"), int(fields[1]), body()
+
+
+def drop(kind: str, entry: str) -> None:
+    """Remove a damaged entry, so the next run stores a good one."""
+    root = directory()
+    if root is not None:
+        with _suppress_os_error():
+            (root / kind / entry).unlink()
+
+
+def _suppress_os_error() -> t.ContextManager[None]:
+    import contextlib
+
+    return contextlib.suppress(OSError)

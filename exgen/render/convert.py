@@ -1,12 +1,12 @@
 """Rendered text → binary document: what every conversion shares, and running one in its own process.
 
-An output of ``outputs.yaml`` with ``convert: pdf`` or ``convert: xlsx`` passes its rendered
-text through a converter (:data:`exgen.render.converters.CONVERTERS`): :mod:`~exgen.render.pdf`
-or :mod:`~exgen.render.xlsx`. Converters are pure functions of their input: no clock (document
-dates come from the exercise's STARTEX, :func:`document_date`), no network, no file system, so
-the same package renders to the same bytes. A user-facing failure (a template that produced an
-unusable spec, a resource the PDF engine refused) is a :class:`ConvertError`; the renderer
-turns it into a located ``convert-failed`` diagnostic.
+An output of ``outputs.yaml`` with ``convert: typst``, ``xlsx`` or ``zip`` passes its rendered
+text through a converter (:data:`exgen.render.converters.CONVERTERS`): :mod:`~exgen.render.typst`,
+:mod:`~exgen.render.xlsx` or :mod:`~exgen.render.archive`. Converters are pure functions of their
+input: no clock (document dates come from the exercise's STARTEX, :func:`document_date`), no
+network, no file system, so the same package renders to the same bytes. A user-facing failure (a
+template that produced an unusable spec, a file the Typst compiler may not read) is a
+:class:`ConvertError`; the renderer turns it into a located ``convert-failed`` diagnostic.
 
 Each conversion runs in a new Python process (:func:`convert_in_fresh_process`, which starts
 ``python -m exgen.cli.convert``), so the PDF engine's memory is never added to a process

@@ -12,11 +12,11 @@ from pathlib import Path
 from exgen import package
 from exgen.render.archive import json_to_zip
 from exgen.render.convert import Data
-from exgen.render.pdf import html_to_pdf
+from exgen.render.typst import typst_to_pdf
 from exgen.render.xlsx import json_to_xlsx
 
 CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
-    "pdf": html_to_pdf,
+    "typst": typst_to_pdf,
     "xlsx": json_to_xlsx,
     "zip": json_to_zip,
 }
@@ -24,7 +24,7 @@ CONVERTERS: dict[str, t.Callable[[str, Data], bytes]] = {
 
 #: The library each converter imports when it first runs (slow to import, and it finds its C
 #: libraries by starting a compiler): loaded before the converter process's limits apply.
-ENGINES = {"pdf": "weasyprint", "xlsx": "xlsxwriter"}
+ENGINES = {"typst": "typst", "xlsx": "xlsxwriter"}
 
 
 def load_engine(kind: str) -> None:

@@ -116,20 +116,25 @@ def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (compiling all of them costs ~1.5 s per process).
 
-    Jinja's own file cache: a private per-user temporary folder it creates with mode 0700 and
-    refuses when another user owns it; entries are keyed by template file and checked against
-    the source's hash, so an edited override is recompiled. The exgen version in the file names
-    keeps versions (and their environment settings) apart. ``EXGEN_NO_TEMPLATE_CACHE=1`` turns
-    it off; so does any problem with the folder.
+    Jinja's own file cache, in the ``templates`` folder of exgen's cache directory
+    (:mod:`exgen.core.cache`: private to the user, ``EXGEN_CACHE_DIR``); entries are keyed by
+    template file and checked against the source's hash, so an edited override is recompiled.
+    The exgen version in the file names keeps versions (and their environment settings) apart.
+    ``EXGEN_NO_CACHE=1`` or ``EXGEN_NO_TEMPLATE_CACHE=1`` turns it off; so does any problem
+    with the folder.
     """
     import jinja2
 
     from exgen import __version__
+    from exgen.core import cache
 
-    if os.environ.get("EXGEN_NO_TEMPLATE_CACHE"):
+    root = None if os.environ.get("EXGEN_NO_TEMPLATE_CACHE") else cache.directory()
+    if root is None:
         return None
+    folder = root / "templates"
     try:
-        return jinja2.FileSystemBytecodeCache(pattern=f"__exgen_{__version__}_{CODE_REVISION}_%s.cache")
+        folder.mkdir(mode=0o700, exist_ok=True)
+        return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__exgen_{__version__}_{CODE_REVISION}_%s.cache")
     except (OSError, RuntimeError):
         return None
 

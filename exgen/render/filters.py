@@ -18,6 +18,7 @@ from exgen.core.sidc import DIGITS, ECHELONS, IDENTITIES
 from exgen.model import format_dtg, format_dtime, parse_datetime
 from exgen.render.banner import banner_fit, banner_text
 from exgen.render.symbols import symbol_svg
+from exgen.render.typst import typst_str, typst_text
 
 if t.TYPE_CHECKING:
     from jinja2.runtime import Context
@@ -328,5 +329,7 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "cot_type": cot_type,
     "ical_text": ical_text,
     "ical_fold": ical_fold,
+    "typst": typst_text,  # literal text in Typst markup (exgen/render/typst.py)
+    "typst_str": typst_str,  # a Typst string literal, for code
 }
 GLOBALS: dict[str, t.Any] = {}

@@ -35,7 +35,7 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
         items: list[t.Any] = [None] if per == "package" else context[PER_KINDS[per] or ""]
         tasks += [[(spec, item) for item in items[i:i + CHUNK] for spec in specs]
                   for i in range(0, len(items), CHUNK)]
-    order = {"pdf": 0, "xlsx": 1}
+    order = {"typst": 0, "xlsx": 1}
     return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
 
 

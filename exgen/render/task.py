@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exgen import package
 from exgen.core.diagnostics import Location, error
-from exgen.render import convert, stream
+from exgen.render import convert, convert_cache, stream
 from exgen.render.errors import RenderError
 from exgen.render.limits import Limits
 from exgen.render.outputs import OutputSpec
@@ -63,11 +63,20 @@ def render_task(env: jinja2.Environment, context: dict[str, t.Any], task: list[J
 
 def run_conversion(conversion: Pending, folder: Path, context: dict[str, t.Any],
                    limits: Limits | None = None) -> tuple[str, str, int]:
-    """Run one conversion in a converter process (under ``limits``): its manifest entry."""
+    """Run one conversion in a converter process (under ``limits``): its manifest entry.
+
+    A conversion already made from the same text (:mod:`~exgen.render.convert_cache`) is copied
+    from exgen's cache instead, and no process starts; a successful one is kept there."""
     spec, path, source = conversion
     startex = str(context.get("exercise", {}).get("startex", ""))
+    entry = convert_cache.entry_for(spec.convert, source, startex)
+    kept = convert_cache.fetch(entry, folder, path)
+    if kept is not None:
+        return kept
     try:
-        return convert.convert_in_fresh_process(spec.convert, source, str(folder), path, startex, limits=limits)
+        done = convert.convert_in_fresh_process(spec.convert, source, str(folder), path, startex, limits=limits)
+        convert_cache.keep(entry, folder / path)
+        return done
     except convert.ConvertLimit as exc:
         raise RenderError(error("render-limit", f"{path}: {exc}", Location(spec.template))) from None
     except convert.ConvertError as exc:

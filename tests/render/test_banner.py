@@ -92,6 +92,6 @@ def test_pdf_banner_is_one_line_on_every_page(pkg: Path) -> None:
                 bottoms = {round(b[1]) for b in boxes}
                 assert max(bottoms) - min(bottoms) <= 1, (number, bottoms)  # one baseline: one line
                 assert min(b[0] for b in boxes) >= 0 and max(b[2] for b in boxes) <= width
-            assert f"{number + 1}/{len(doc)}" in flat.replace(" ", "")
+            assert f"Page{number + 1}of{len(doc)}" in flat.replace(" ", "")  # the Typst book's footer
     finally:
         doc.close()

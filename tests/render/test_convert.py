@@ -17,7 +17,6 @@ import pytest
 
 from exgen import pipeline
 from exgen.render import convert
-from exgen.render.pdf import html_to_pdf, refusing_fetcher_class
 from exgen.render.xlsx import json_to_xlsx
 from tests.conftest import FLAGSHIP, ROOT
 
@@ -205,71 +204,3 @@ def test_both_formats_are_byte_identical_across_processes(package: Path, tmp_pat
                    cwd=ROOT, timeout=600)
     for rel in ("book/exercise-book.pdf", "msel/msel.xlsx", "book/exercise-book.html"):
         assert (package / rel).read_bytes() == (tmp_path / "again" / rel).read_bytes(), rel
-
-
-def test_fetcher_serves_data_uris_and_refuses_everything_else() -> None:
-    fetcher = refusing_fetcher_class()()
-    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
-    for url in ("file:///etc/passwd", "http://127.0.0.1/x.png", "https://example.org/a.css", "ftp://h/f"):
-        with pytest.raises(ValueError):
-            fetcher.fetch(url)
-    assert fetcher.refused == ["file:///etc/passwd", "http://127.0.0.1/x.png", "https://example.org/a.css", "ftp://h/f"]
-
-
-PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGA"
-         "hKmMIQAAAABJRU5ErkJggg==")
-
-
-def test_data_uri_image_is_embedded() -> None:
-    pdf = html_to_pdf(f'<p>one pixel</p><img src="{PIXEL}" width="20" height="20">', CTX)
-    assert pdf.startswith(b"%PDF") and b"/Image" in pdf
-
-
-@pytest.mark.parametrize(
-    "html",
-    [
-        '<img src="file:///etc/passwd">',
-        '<link rel="stylesheet" href="file:///etc/passwd">',
-        '<style>@import url("file:///etc/passwd");</style><p>x</p>',
-        '<p style="background: url(file:///etc/passwd)">x</p>',
-        '<style>@font-face { font-family: X; src: url(file:///etc/passwd); } p { font-family: X }</style><p>x</p>',
-        '<img src="../../../../etc/passwd">',
-        '<base href="file:///etc/"><img src="passwd">',
-        '<link rel="attachment" href="file:///etc/passwd"><p>x</p>',
-        '<svg width="10" height="10"><image href="file:///etc/passwd" width="10" height="10"/></svg>',
-    ],
-)
-def test_pdf_refuses_local_files(html: str) -> None:
-    """Decision: a refused resource fails the conversion (ConvertError naming the URL) instead of
-    being dropped silently, so a template author learns at once that a PDF embeds data: URIs only."""
-    with pytest.raises(convert.ConvertError) as info:
-        html_to_pdf(html, CTX)
-    assert "etc/passwd" in str(info.value) and "data: URIs" in str(info.value)
-
-
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_template_reading_a_local_file_fails_the_build_and_leaks_nothing(tmp_path: Path, jobs: int) -> None:
-    mine = tmp_path / "mine"
-    mine.mkdir()
-    (mine / "leak.html.j2").write_text('<h1>Leak</h1><img src="file:///etc/passwd"><object data="file:///etc/passwd">'
-                                       "</object>", "utf-8")
-    (mine / "outputs.yaml").write_text(
-        "outputs:\n"
-        "  - {template: book.html.j2, output: book/exercise-book.pdf, enabled: false}\n"
-        "  - {template: leak.html.j2, output: leak.pdf, convert: pdf}\n", "utf-8")
-    result = pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), template_dirs=[str(mine)], jobs=jobs)
-    assert result.written is None
-    errors = [d for d in result.checked.diagnostics if d.is_error]
-    assert [d.code for d in errors] == ["convert-failed"]
-    assert errors[0].location.file == "leak.html.j2" and "file:///etc/passwd" in errors[0].message
-    assert not (tmp_path / "pkg").exists()
-    passwd = Path("/etc/passwd").read_bytes()[:20]
-    assert not any(passwd in p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and p.name != "leak.html.j2")
-
-
-def test_pdf_is_deterministic_for_the_same_html() -> None:
-    html = "<title>T</title><h1>Ein Titel — Šđčćž</h1>" + "<p>text</p>" * 50
-    assert html_to_pdf(html, CTX) == html_to_pdf(html, CTX)
-    pypdf = pytest.importorskip("pypdf")
-    other = html_to_pdf(html, {"exercise": {"startex": "2030-01-01T00:00:00Z"}})
-    assert pypdf.PdfReader(io.BytesIO(other)).metadata["/CreationDate"] == "D:20300101000000Z"

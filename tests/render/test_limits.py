@@ -20,8 +20,11 @@ SPIN = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% e
 HOARD = ("{% set ns = namespace(kept=[]) %}"
          '{% for i in range(5000) %}{% set ns.kept = ns.kept + [("x" * 1000000) ~ i] %}{% endfor %}')
 #: An HTML page that is quick to render and slow (seconds of CPU) to convert to PDF.
-LONG_TABLE = ("<!doctype html><title>t</title><table>{% for i in range(6000) %}<tr><td>{{ i }}</td>"
-              "<td>row {{ i }} of a long table</td></tr>{% endfor %}</table>\n")
+#: A Typst document that computes for several seconds of CPU time (10 million additions).
+LONG_LOOP = "#let n = 0\n#for i in range(10000000) { n = n + i }\n#n\n"
+#: A Typst document that holds ~300 MB: 400,000 strings in one array.
+BIG_ARRAY = "#let a = range(400000).map(i => str(i))\n#a.len()\n"
+BIG_OUTPUT = "outputs:\n  - {name: big, template: big.typ.j2, output: big/big.pdf, convert: typst}\n"
 
 
 def build(tmp_path: Path, *args: str) -> Result:
@@ -83,33 +86,32 @@ def test_text_doubled_by_a_macro_runs_into_the_memory_limit(tmp_path: Path) -> N
 
 
 def test_a_converter_over_its_cpu_time_is_reported(tmp_path: Path) -> None:
-    mine = override(tmp_path, "big.html.j2", LONG_TABLE,
-                    "outputs:\n  - {name: big, template: big.html.j2, output: big/big.pdf, convert: pdf}\n")
+    mine = override(tmp_path, "big.typ.j2", LONG_LOOP, BIG_OUTPUT)
     result = build(tmp_path, "--templates", mine, "--only", "big", "--max-render-seconds", "1")
     assert result.exit_code == 1
-    assert errors(result) == ["big.html.j2: error[render-limit]: big/big.pdf: the pdf conversion used more than 1 s of "
-                              "CPU time, the limit for one rendering process (raise it with --max-render-seconds)"]
+    assert errors(result) == ["big.typ.j2: error[render-limit]: big/big.pdf: the typst conversion used more than "
+                              "1 s of CPU time, the limit for one rendering process (raise it with "
+                              "--max-render-seconds)"]
     assert not (tmp_path / "pkg").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
 
 
 def test_a_converter_over_its_memory_is_reported_naming_the_option(tmp_path: Path) -> None:
-    """Out of memory, the PDF engine fails in Python (a MemoryError: render-limit) or crashes in one
-    of its C libraries (convert-failed); either way one line names the option that raises the limit."""
-    mine = override(tmp_path, "big.html.j2", LONG_TABLE,
-                    "outputs:\n  - {name: big, template: big.html.j2, output: big/big.pdf, convert: pdf}\n")
+    """Out of memory, the compiler fails (a MemoryError: render-limit) or aborts (convert-failed);
+    either way one line names the option that raises the limit."""
+    mine = override(tmp_path, "big.typ.j2", BIG_ARRAY, BIG_OUTPUT)
     result = build(tmp_path, "--templates", mine, "--only", "big", "--max-render-memory", "60MB")
     assert result.exit_code == 1 and len(errors(result)) == 1, result.stderr
     line = errors(result)[0]
-    assert line.startswith(("big.html.j2: error[render-limit]: big/big.pdf: the pdf conversion needed more than 60 MiB",
-                            "big.html.j2: error[convert-failed]: big/big.pdf: the pdf converter process crashed (",
-                            "big.html.j2: error[convert-failed]: big/big.pdf: the pdf converter process failed ("))
+    assert line.startswith(("big.typ.j2: error[render-limit]: big/big.pdf: the typst conversion needed more than "
+                            "60 MiB",
+                            "big.typ.j2: error[convert-failed]: big/big.pdf: the typst converter process crashed (",
+                            "big.typ.j2: error[convert-failed]: big/big.pdf: the typst converter process failed ("))
     assert line.endswith("--max-render-memory)") and "Exception ignored" not in line, line
     assert not (tmp_path / "pkg").exists()
 
 
 def test_the_default_limits_let_the_same_conversion_through(tmp_path: Path) -> None:
-    mine = override(tmp_path, "big.html.j2", LONG_TABLE,
-                    "outputs:\n  - {name: big, template: big.html.j2, output: big/big.pdf, convert: pdf}\n")
+    mine = override(tmp_path, "big.typ.j2", BIG_ARRAY, BIG_OUTPUT)
     result = build(tmp_path, "--templates", mine, "--only", "big")
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "pkg" / "big" / "big.pdf").read_bytes().startswith(b"%PDF-")
