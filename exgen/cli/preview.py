@@ -151,7 +151,7 @@ class Preview:
         from exgen.render import environment
 
         started = time.monotonic()
-        environment.environment.cache_clear()  # one environment per process reads a template once: re-read
+        environment.forget_templates()  # one environment per process reads a template once: re-read
         slow = [] if full else self._slow_outputs()
         dirs = self.template_dirs if not slow else (str(self.fast_dir), *self.template_dirs)
         with self.watcher.lock:
@@ -167,7 +167,7 @@ class Preview:
             self.watcher.watch([str(f.path) for f in result.checked.document.files])
         errors = [d for d in result.checked.diagnostics if d.is_error]
         took = time.monotonic() - started
-        if result.written is None and getattr(result, "up_to_date", False):  # the package in place is this one
+        if result.written is None and result.up_to_date:  # the package in place is this one
             self.state.update(built=False)
             click.echo(f"no change: {result.files} files")
             return bool(slow)
@@ -215,12 +215,11 @@ def preview(file: str, port: int, template_dirs: tuple[str, ...], seed: int) -> 
     Ctrl-C stops the preview and removes the scratch package.
     """
     import shutil
-    import tempfile
 
     from exgen.cli import preview_server
-    from exgen.core import processes
+    from exgen.core import processes, staging
 
-    scratch = Path(tempfile.mkdtemp(prefix="exgen-preview-"))
+    scratch = staging.scratch_dir("preview")  # a preview killed with SIGKILL leaves it to the next one
     state = preview_server.State(scratch / "package")
     loop = Preview(file, scratch, template_dirs, seed, state)
     restore = processes.raise_on_sigterm()

@@ -113,6 +113,12 @@ def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
     return env
 
 
+def forget_templates() -> None:
+    """Forget every environment built so far, so the next render reads the templates again from
+    disk (a long-running process such as ``exgen preview`` whose user edits templates)."""
+    environment.cache_clear()
+
+
 def bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (compiling all of them costs ~1.5 s per process).
 

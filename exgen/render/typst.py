@@ -22,10 +22,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import shutil
 import typing as t
 from pathlib import Path
 
+from exgen.core import staging
 from exgen.render.convert import ConvertError, Data, document_date
 
 #: Typst's escape sequences inside a string literal; every other character stands for itself.
@@ -76,21 +77,29 @@ def typst_to_pdf(text: str, context: Data) -> bytes:
     fonts = typst.Fonts(include_system_fonts=False, include_embedded_fonts=False,
                         font_paths=[str(fonts_dir())])
     stamp = document_date(context)
-    with tempfile.TemporaryDirectory(prefix="exgen-typst-") as scratch, _offline():
-        root = Path(scratch) / "root"
-        empty = Path(scratch) / "packages"
-        root.mkdir()
-        empty.mkdir()
-        main = root / "main.typ"
-        main.write_text(text, "utf-8")
-        try:
-            compiler = typst.Compiler(str(main), root=str(root), font_paths=fonts, ignore_system_fonts=True,
-                                      package_path=str(empty), package_cache_path=str(empty))
-            pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_tags=False)
-        except typst.TypstError as exc:
-            raise ConvertError(located(exc.message, exc.diagnostic, text, scratch)) from None
-        except (OSError, RuntimeError, ValueError) as exc:  # the extension's other failures
-            raise ConvertError(f"the Typst compiler failed: {type(exc).__name__}: {exc}".replace(scratch, "")) from None
+    # A folder named by this process, so a converter killed mid-compile leaves nothing the next
+    # build does not sweep (core.staging.scratch_dir).
+    folder = staging.scratch_dir("typst")
+    scratch = str(folder)
+    try:
+        with _offline():
+            root = Path(scratch) / "root"
+            empty = Path(scratch) / "packages"
+            root.mkdir()
+            empty.mkdir()
+            main = root / "main.typ"
+            main.write_text(text, "utf-8")
+            try:
+                compiler = typst.Compiler(str(main), root=str(root), font_paths=fonts, ignore_system_fonts=True,
+                                          package_path=str(empty), package_cache_path=str(empty))
+                pdf = compiler.compile(format="pdf", timestamp=stamp, pdf_tags=False)
+            except typst.TypstError as exc:
+                raise ConvertError(located(exc.message, exc.diagnostic, text, scratch)) from None
+            except (OSError, RuntimeError, ValueError) as exc:  # the extension's other failures
+                said = f"the Typst compiler failed: {type(exc).__name__}: {exc}"
+                raise ConvertError(said.replace(scratch, "")) from None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if not isinstance(pdf, bytes):
         raise ConvertError("the Typst compiler returned no PDF")
     return pdf

@@ -189,3 +189,19 @@ def test_every_page_carries_banner_and_marking_top_and_bottom(book: Path) -> Non
         assert flat.count("NATO UNCLASSIFIED — EXERCISE EXERCISE EXERCISE") >= 2, (number, flat[:200])
         assert f"Page {number} of {len(pages)}" in flat
     assert "Contents" in pages[1] and "1 Scope and exercise type" in pages[1]
+
+
+def test_a_compile_leaves_no_scratch_folder_and_sweeps_what_a_killed_one_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    from exgen.core import processes
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    left = tmp_path / f"exgen-typst-{dead}-{processes.host_tag()}-x1y2z3"
+    left.mkdir()
+    (left / "main.typ").write_text("= left by a killed converter", "utf-8")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert typst_to_pdf("= Hello", CTX).startswith(b"%PDF-")
+    assert sorted(tmp_path.iterdir()) == []
