@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 
 from exgen.core import pointer as json_pointer
-from exgen.core.diagnostics import Diagnostic, Severity, at, shorten
+from exgen.core.diagnostics import Diagnostic, at, shorten
 from exgen.core.suggest import did_you_mean
 
 if t.TYPE_CHECKING:
@@ -95,12 +95,9 @@ def _describe(err: jsonschema.ValidationError, sources: Locator) -> list[Diagnos
     if kind == "uniqueItems":
         msg = f"{where} lists the same item more than once"
         return [at(sources, pointer, "schema-unique", msg)]
-    if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum",
-                "exclusiveMinimum", "exclusiveMaximum", "minProperties", "maxProperties"):
-        msg = f"{where}: {_without_instance(err.message, value)}"
-        return [at(sources, pointer, f"schema-{_kebab(kind)}", msg)]
+    # Ranges and sizes (minItems, maximum, ...) and anything else: jsonschema's own message.
     msg = f"{where}: {_without_instance(err.message, value)}"
-    return [at(sources, pointer, f"schema-{_kebab(kind)}", msg, Severity.ERROR)]
+    return [at(sources, pointer, f"schema-{_kebab(kind)}", msg)]
 
 
 def _json_type(value: t.Any) -> str:
