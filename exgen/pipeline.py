@@ -16,6 +16,7 @@ from exgen.check.run import Checked, check
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 
 if t.TYPE_CHECKING:
+    from exgen.check.run import Loaded
     from exgen.load import Document
     from exgen.render.limits import Limits
     from exgen.render.outputs import TemplateSet
@@ -71,9 +72,12 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
     from exgen.render.outputs import output_names, select_outputs
     from exgen.render.plan import count_renders
-    if not rebuild and (same := _unchanged(path, out, seed, template_dirs, only, strict)) is not None:
-        return same
-    checked = check(path, strict=strict)
+    loaded = None
+    if not rebuild:
+        same, loaded = _unchanged(path, out, seed, template_dirs, only, strict)
+        if same is not None:
+            return same
+    checked = check(path, strict=strict, loaded=loaded)  # a definition the check loaded is not read again
     result = Built(checked)
     if not checked.ok or checked.model is None or checked.comms is None or checked.document is None:
         return result
@@ -177,8 +181,9 @@ def _build_key(inputs: list[dict[str, str]], seed: int, template_dirs: t.Sequenc
 
 
 def _unchanged(path: str, out: str, seed: int, template_dirs: t.Sequence[str], only: t.Sequence[str] | None,
-               strict: bool) -> Built | None:
-    """The result of a build with nothing to do, or None when it must run.
+               strict: bool) -> tuple[Built | None, Loaded | None]:
+    """The result of a build with nothing to do, or None when it must run; and what loading the
+    definition gave, when this check loaded it (the build then validates that, not a second read).
 
     Only the definition's files are read (to follow its includes and hash them), never
     validated: a package recorded (in exgen's cache, with its manifest's hash) under the same
@@ -192,16 +197,16 @@ def _unchanged(path: str, out: str, seed: int, template_dirs: t.Sequence[str], o
 
     recorded, key = package.read_manifest(Path(out)), _recorded_key(Path(out))
     if recorded is None or key is None or not all(Path(d).is_dir() for d in template_dirs):
-        return None
-    document, found = load.load(path)
+        return None, None
+    document, found = loaded = load.load(path)
     if document is None or found:
-        return None
+        return None, loaded
     if key != _build_key(manifest_inputs(document), seed, template_dirs, only, strict):
-        return None
+        return None, loaded
     present = package.intact(Path(out), recorded)
     if present is None:
-        return None
-    return Built(Checked(path, document), files=present[0], size=present[1], up_to_date=True)
+        return None, loaded
+    return Built(Checked(path, document), files=present[0], size=present[1], up_to_date=True), None
 
 
 def default_jobs() -> int:

@@ -132,3 +132,25 @@ def test_the_key_ignores_where_the_definition_lives(flagship: Path, tmp_path: Pa
     _build(tmp_path / "elsewhere" / "exercise.yaml", tmp_path / "b")
     key = [pipeline._recorded_key(tmp_path / p) for p in ("a", "b")]
     assert key[0] is not None and key[0] == key[1]
+
+
+def test_a_rebuild_after_an_edit_reads_the_definition_once(flagship: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """The up-to-date check loads the definition to hash it; when it is stale, the build validates
+    what that load gave instead of reading and parsing every file again."""
+    import exgen.load
+
+    out = tmp_path / "pkg"
+    _build(flagship, out)
+    plant(flagship, "title:", "title: Edited", 0)
+    calls: list[str] = []
+    real = exgen.load.load
+
+    def counting(path: t.Any) -> t.Any:
+        calls.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(exgen.load, "load", counting)
+    result = _build(flagship, out)
+    assert result.written is not None and not result.up_to_date
+    assert [c for c in calls if c == str(flagship)] == [str(flagship)]  # (outputs.yaml is loaded too)

@@ -12,6 +12,9 @@ if t.TYPE_CHECKING:
     from exgen.load import Document
     from exgen.model import Exercise
 
+    #: What loading a root gave: the document (None when unusable) and the diagnostics.
+    Loaded = tuple[Document | None, list[Diagnostic]]
+
 
 @dataclass
 class Checked:
@@ -32,12 +35,14 @@ class Checked:
         return [f.display for f in self.document.files] if self.document else [self.path]
 
 
-def check(path: str, *, strict: bool = False) -> Checked:
-    """Load and validate one root definition; every problem becomes a diagnostic."""
+def check(path: str, *, strict: bool = False, loaded: Loaded | None = None) -> Checked:
+    """Load and validate one root definition; every problem becomes a diagnostic. ``loaded`` is
+    what :func:`exgen.load.load` already gave for ``path`` in this run (it is not read again)."""
     from exgen import load
     from exgen.check import scalars, schema, semantic
 
-    document, found = load.load(path)
+    document, found = loaded if loaded is not None else load.load(path)
+    found = list(found)
     result = Checked(path, document, found)
     if document is None or has_errors(found):
         return _finish(result, strict)
