@@ -78,7 +78,9 @@ def validate_data(data: t.Any, sources: Locator, schema: str = ROOT_SCHEMA) -> l
                 return found
         except schema_fast.Unknown:
             pass
-    flagged = {d.pointer for d in found}  # a NaN or control character needs no second message
+    # A NaN needs no second message. A text finding does: it leaves the definition well-formed
+    # (the semantic rules still run), so a schema error at the same place must stay to say it is not.
+    flagged = {d.pointer for d in found if d.code not in scalars.TEXT_CODES}
     for err in validator(schema).iter_errors(data):
         found.extend(d for d in explain.explain(err, sources) if d.pointer not in flagged)
     return found

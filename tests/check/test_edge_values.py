@@ -76,6 +76,8 @@ def test_a_control_character_in_json_and_in_a_key_is_refused(tmp_path: Path) -> 
     assert errors(path) == [
         ("control-character", "/exercise/name", *position(path, '"Edge')),
         ("control-character", "/exercise/x\u0007", *position(path, '"x\\u0007"')),
+        # the key is also simply unknown: both are said, so the rules never run on a malformed root
+        ("schema-unknown-property", "/exercise/x\u0007", *position(path, '"x\\u0007"')),
     ]
 
 
@@ -148,3 +150,18 @@ def test_a_serial_the_workbook_cannot_hold_is_refused(tmp_path: Path, serial: st
     """A 4,000-digit serial used to crash the XLSX converter (int too large to convert to float)."""
     path = write(tmp_path, [("title: Convoy ambushed,", f"title: Convoy ambushed, serial: {serial},")])
     assert errors(path) == [("schema-maximum", "/injects/0/serial", *position(path, serial))]
+
+
+@pytest.mark.parametrize(("old", "new", "pointer", "code"), [
+    # Hypothesis found these: a control character where a mapping, a number or a date belongs
+    # reached the semantic rules, which crashed on it.
+    ("location: {lat: 42.4, lon: 19.3}", 'location: {lat: "\\x1f", lon: 19.3}', "/units/0/location/lat",
+     "schema-type"),
+    ('startex: "2027-05-10T06:00:00Z"', 'startex: "\\x1f"', "/exercise/startex", "schema-pattern"),
+])
+def test_a_control_character_where_structure_belongs_is_a_schema_error_too(
+        tmp_path: Path, old: str, new: str, pointer: str, code: str) -> None:
+    path = write(tmp_path, [(old, new)])
+    found = [(c, p) for c, p, *_ in errors(path)]
+    assert ("control-character", pointer) in found
+    assert (code, pointer) in found
