@@ -10,6 +10,7 @@ step aside for jsonschema, so its answer is never a guess.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from exgen.core import pointer
@@ -29,7 +30,8 @@ _ANNOTATIONS = frozenset({"$schema", "$id", "$comment", "title", "description", 
                           "definitions", "$defs", "deprecated", "readOnly", "writeOnly"})
 _KEYWORDS = _ANNOTATIONS | {
     "type", "enum", "const", "$ref", "allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-    "properties", "additionalProperties", "required", "items", "minItems", "maxItems", "uniqueItems",
+    "properties", "patternProperties", "additionalProperties", "required", "items", "minItems", "maxItems",
+    "uniqueItems",
     "minLength", "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
 }
 
@@ -180,6 +182,7 @@ class _Compiler:
         if not {"properties", "additionalProperties", "required"} & set(node):
             return None
         props = {k: self.node(v, base) for k, v in node.get("properties", {}).items()}
+        patterns = tuple((re.compile(k), self.node(v, base)) for k, v in node.get("patternProperties", {}).items())
         required = tuple(node.get("required", ()))
         extra = node.get("additionalProperties", True)
         closed = extra is False
@@ -191,10 +194,17 @@ class _Compiler:
                     return False
             for name, item in value.items():
                 f = props.get(name)
-                if f is not None:
-                    if not f(item):
-                        return False
-                elif closed or (more is not None and not more(item)):
+                if f is not None and not f(item):
+                    return False
+                matched = False
+                for pattern, g in patterns:
+                    if type(name) is not str:
+                        raise Unknown("a property name that is not text")
+                    if pattern.search(name) is not None:
+                        matched = True
+                        if not g(item):
+                            return False
+                if f is None and not matched and (closed or (more is not None and not more(item))):
                     return False
             return True
 
@@ -231,8 +241,6 @@ class _Compiler:
     def _string(node: dict[str, t.Any]) -> Check | None:
         if not {"minLength", "maxLength", "pattern"} & set(node):
             return None
-        import re
-
         low, high = node.get("minLength", 0), node.get("maxLength")
         search = re.compile(node["pattern"]).search if "pattern" in node else None
 

@@ -19,14 +19,19 @@ from exgen.model.exercise import (
     Cell,
     Constraint,
     Controller,
+    Custom,
     Evaluator,
     Exchange,
     Exercise,
     ExerciseInfo,
+    ExerciseObjective,
+    Incident,
     Inject,
+    MainEvent,
     Net,
     Objective,
     Pace,
+    Phase,
     RolePlayer,
     System,
     Threat,
@@ -37,6 +42,9 @@ from exgen.model.time import TimeError, parse_datetime, parse_duration, resolve_
 
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
+
+#: The exercise roles in NATO order: scheduling, conducting, directing, tasking authority.
+ROLES = ("ose", "oce", "ode", "otas")
 
 
 class _Builder:
@@ -89,8 +97,21 @@ class _Builder:
             setting=raw.get("setting", ""), description=raw.get("description", ""),
             area=_area(raw.get("area")), working_language=raw.get("working_language", "en"),
             organiser=raw.get("organiser", ""), director=raw.get("director", ""),
-            max_days=raw.get("max_days", DEFAULT_MAX_DAYS),
+            max_days=raw.get("max_days", DEFAULT_MAX_DAYS), aim=raw.get("aim", ""),
+            exercise_objectives=tuple(
+                ExerciseObjective(o["id"], o["title"], o.get("description", ""),
+                                  f"/exercise/exercise_objectives/{n}", _custom(o))
+                for n, o in enumerate(raw.get("exercise_objectives") or ())),
+            scope=raw.get("scope", ""),
+            roles=tuple((k, (raw.get("roles") or {})[k]) for k in ROLES if (raw.get("roles") or {}).get(k)),
+            training_audience=_tup(raw, "training_audience"),
+            safety=raw.get("safety", ""), logistics=raw.get("logistics", ""),
+            artificialities=_tup(raw, "artificialities"), culture=raw.get("culture", ""),
+            msel_columns=_tup(raw, "msel_columns"), custom=_custom(raw),
         )
+
+    def optional_time(self, text: str | None, pointer: str) -> int | None:
+        return None if text is None else self.time(text, pointer)
 
     def injects(self) -> tuple[Inject, ...]:
         built = []
@@ -113,7 +134,7 @@ class _Builder:
                 threat=Threat(threat["kind"], tuple(threat.get("ids", ())), threat.get("actor", ""))
                 if threat else None,
                 requires=tuple(requires), contingency=raw.get("contingency"), notes=raw.get("notes", ""),
-                pointer=ptr,
+                pointer=ptr, custom=_custom(raw), incident=raw.get("incident"),
             ))
         built.sort(key=lambda i: (i.time, i.serial or 0, i.id))
         return tuple(
@@ -129,6 +150,11 @@ def _area(raw: dict[str, t.Any] | None) -> Area | None:
     return Area(float(raw["lat"]), float(raw["lon"]), float(raw["radius_km"])) if raw else None
 
 
+def _custom(raw: dict[str, t.Any]) -> Custom:
+    """The ``x-`` fields of a definition object, lists as tuples so the model stays hashable."""
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k.startswith("x-"))
+
+
 def _tup(raw: dict[str, t.Any], key: str) -> tuple[t.Any, ...]:
     return tuple(raw.get(key) or ())
 
@@ -141,57 +167,76 @@ def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | Non
         return None, b.found
     objectives = tuple(
         Objective(r["id"], r["title"], r.get("capability", ""), r.get("description", ""),
-                  _tup(r, "critical_tasks"), _tup(r, "measures"), _tup(r, "audience"), p)
+                  _tup(r, "critical_tasks"), _tup(r, "measures"), _tup(r, "audience"), p, _custom(r))
         for p, r in b.items("objectives")
     )
     systems = tuple(
         System(r["id"], r["kind"], _tup(r, "bands"), r.get("name", ""), _tup(r, "waveforms"),
                _tup(r, "crypto"), bool(r.get("gnss_dependent", False)), bool(r.get("legacy", False)),
-               r.get("description", ""), p)
+               r.get("description", ""), p, _custom(r))
         for p, r in b.items("systems")
     )
     units = tuple(
         Unit(r["id"], r["name"], r["nation"], r["role"], r.get("short_name", ""), r.get("echelon", ""),
              r.get("category", "military"), r.get("sidc", ""), r.get("parent"), _point(r.get("location")),
-             _tup(r, "languages"), _tup(r, "systems"), r.get("callsign", ""), r.get("description", ""), p)
+             _tup(r, "languages"), _tup(r, "systems"), r.get("callsign", ""), r.get("description", ""), p,
+             _custom(r), r.get("culture", ""))
         for p, r in b.items("units")
     )
     nets = tuple(
         Net(r["id"], r["kind"], _tup(r, "members"), r.get("name", ""), r.get("band"), r.get("waveform"),
             r.get("crypto"), r.get("language"), r.get("net_control"), r.get("frequency", ""),
-            r.get("description", ""), p)
+            r.get("description", ""), p, _custom(r))
         for p, r in b.items("nets")
     )
     pace = tuple(
         Pace(r.get("id") or "~".join(r["between"]), (r["between"][0], r["between"][1]), r["primary"],
-             r.get("alternate"), r.get("contingency"), r.get("emergency"), r.get("description", ""), p)
+             r.get("alternate"), r.get("contingency"), r.get("emergency"), r.get("description", ""), p, _custom(r))
         for p, r in b.items("pace")
     )
     constraints = tuple(
         Constraint(r["id"], r["kind"], b.time(r["start"], f"{p}/start"), b.time(r["end"], f"{p}/end"),
                    _area(r.get("area")), _tup(r, "bands"), _tup(r, "units"), _tup(r, "nets"),
                    _tup(r, "systems"), r.get("actor", ""), r.get("description", ""), p,
-                   intended=bool(r.get("intended", False)))
+                   intended=bool(r.get("intended", False)), custom=_custom(r))
         for p, r in b.items("constraints")
     )
-    cells = tuple(Cell(r["id"], r["title"], r.get("lead", ""), r.get("description", ""), p)
+    cells = tuple(Cell(r["id"], r["title"], r.get("lead", ""), r.get("description", ""), p, _custom(r))
                   for p, r in b.excon_items("cells"))
     role_players = tuple(
         RolePlayer(r["id"], r["cell"], r["portrays"], r.get("nation", ""), _tup(r, "languages"),
-                   r.get("organisation", ""), r.get("description", ""), p)
+                   r.get("organisation", ""), r.get("description", ""), p, _custom(r), r.get("name", ""),
+                   r.get("culture", ""))
         for p, r in b.excon_items("role_players")
     )
-    controllers = tuple(Controller(r["id"], r["cell"], r.get("name", ""), _tup(r, "units"), p)
+    controllers = tuple(Controller(r["id"], r["cell"], r.get("name", ""), _tup(r, "units"), p, _custom(r))
                         for p, r in b.excon_items("controllers"))
     evaluators = tuple(
-        Evaluator(r["id"], _tup(r, "objectives"), r.get("name", ""), r.get("nation", ""), _tup(r, "units"), p)
+        Evaluator(r["id"], _tup(r, "objectives"), r.get("name", ""), r.get("nation", ""), _tup(r, "units"), p,
+                  _custom(r))
         for p, r in b.excon_items("evaluators")
+    )
+    phases = tuple(
+        Phase(r["id"], r["title"], b.time(r["start"], f"{p}/start"), b.time(r["end"], f"{p}/end"),
+              r.get("description", ""), p, _custom(r))
+        for p, r in b.items("phases")
+    )
+    main_events = tuple(
+        MainEvent(r["id"], r["title"], r.get("outcome", ""), _tup(r, "objectives"), r.get("description", ""), p,
+                  _custom(r))
+        for p, r in b.items("main_events")
+    )
+    main_incidents = tuple(
+        Incident(r["id"], r["title"], r["event"], r.get("phase"), b.optional_time(r.get("start"), f"{p}/start"),
+                 b.optional_time(r.get("end"), f"{p}/end"), r.get("description", ""), p, _custom(r))
+        for p, r in b.items("main_incidents")
     )
     injects = b.injects()
     groups: dict[str, tuple[t.Any, ...]] = {
         "objectives": objectives, "systems": systems, "units": units, "nets": nets, "pace": pace,
         "constraints": constraints, "cells": cells, "role_players": role_players,
-        "controllers": controllers, "evaluators": evaluators, "injects": injects,
+        "controllers": controllers, "evaluators": evaluators, "injects": injects, "phases": phases,
+        "main_events": main_events, "main_incidents": main_incidents,
     }
     # First definition wins in the index; the duplicate-id rule reports the others.
     index = {kind: _first_by_id(items) for kind, items in groups.items()}

@@ -19,6 +19,58 @@ DEFAULT_MARKING = "EXERCISE EXERCISE EXERCISE"
 #: How many days an exercise may last unless its definition plans longer (``exercise.max_days``).
 DEFAULT_MAX_DAYS = 60
 PACE_LEVELS = ("primary", "alternate", "contingency", "emergency")
+#: A definition object's own ``x-`` fields, in definition order (lists become tuples).
+Custom = tuple[tuple[str, t.Any], ...]
+
+
+@dataclass(frozen=True)
+class ExerciseObjective:
+    """What the exercise as a whole must achieve (distinct from a training objective)."""
+
+    id: str
+    title: str
+    description: str = ""
+    pointer: str = ""
+    custom: Custom = ()
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: str
+    start: int
+    end: int
+    description: str = ""
+    pointer: str = ""
+    custom: Custom = ()
+
+
+@dataclass(frozen=True)
+class MainEvent:
+    """A storyline of the MEL and the training outcome it should produce."""
+
+    id: str
+    title: str
+    outcome: str = ""
+    objectives: tuple[str, ...] = ()
+    description: str = ""
+    pointer: str = ""
+    custom: Custom = ()
+
+
+@dataclass(frozen=True)
+class Incident:
+    """A main incident: serves one main event, lies in one phase; injects serve it."""
+
+    id: str
+    title: str
+    event: str
+    phase: str | None = None
+    start: int | None = None
+    end: int | None = None
+    description: str = ""
+    pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -38,6 +90,19 @@ class ExerciseInfo:
     director: str = ""
     pointer: str = "/exercise"
     max_days: int = DEFAULT_MAX_DAYS
+    aim: str = ""
+    exercise_objectives: tuple[ExerciseObjective, ...] = ()
+    scope: str = ""
+    #: ``(role, holder)`` for each of OSE, OCE, ODE, OTA the definition names, in that order.
+    roles: tuple[tuple[str, str], ...] = ()
+    #: The primary training audience as listed (see :meth:`Exercise.training_audience`).
+    training_audience: tuple[str, ...] = ()
+    safety: str = ""
+    logistics: str = ""
+    artificialities: tuple[str, ...] = ()
+    culture: str = ""
+    msel_columns: tuple[str, ...] = ()
+    custom: Custom = ()
 
     @property
     def duration(self) -> int:
@@ -55,6 +120,7 @@ class Objective:
     measures: tuple[str, ...] = ()
     audience: tuple[str, ...] = ()
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +135,7 @@ class System:
     legacy: bool = False
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +155,8 @@ class Unit:
     callsign: str = ""
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
+    culture: str = ""
 
 
 @dataclass(frozen=True)
@@ -104,6 +173,7 @@ class Net:
     frequency: str = ""
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -116,6 +186,7 @@ class Pace:
     emergency: str | None = None
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
 
     @property
     def levels(self) -> tuple[tuple[str, str], ...]:
@@ -140,6 +211,7 @@ class Constraint:
     pointer: str = ""
     #: Planned on purpose (e.g. jamming meant to force a PACE switch): a training stimulus.
     intended: bool = False
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -149,6 +221,7 @@ class Cell:
     lead: str = ""
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +234,9 @@ class RolePlayer:
     organisation: str = ""
     description: str = ""
     pointer: str = ""
+    custom: Custom = ()
+    name: str = ""
+    culture: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +246,7 @@ class Controller:
     name: str = ""
     units: tuple[str, ...] = ()
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -180,6 +257,7 @@ class Evaluator:
     nation: str = ""
     units: tuple[str, ...] = ()
     pointer: str = ""
+    custom: Custom = ()
 
 
 @dataclass(frozen=True)
@@ -221,6 +299,8 @@ class Inject:
     contingency: str | None = None
     notes: str = ""
     pointer: str = ""
+    custom: Custom = ()
+    incident: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +314,9 @@ class Exercise:
     nets: tuple[Net, ...] = ()
     pace: tuple[Pace, ...] = ()
     constraints: tuple[Constraint, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    main_events: tuple[MainEvent, ...] = ()
+    main_incidents: tuple[Incident, ...] = ()
     cells: tuple[Cell, ...] = ()
     role_players: tuple[RolePlayer, ...] = ()
     controllers: tuple[Controller, ...] = ()
@@ -255,6 +338,18 @@ class Exercise:
 
     def system(self, ident: str) -> System | None:
         return t.cast("System | None", self.get("systems", ident))
+
+    def training_audience(self) -> tuple[str, ...]:
+        """The primary training audience: as ``exercise.training_audience`` lists it, or else every
+        unit whose role is training-audience."""
+        return self.info.training_audience or tuple(u.id for u in self.units if u.role == "training-audience")
+
+    def phase_at(self, minutes: int) -> Phase | None:
+        """The first phase (in definition order) whose span holds ``minutes``; its end is outside it."""
+        for phase in self.phases:
+            if phase.start <= minutes < phase.end:
+                return phase
+        return None
 
     def dtime(self, minutes: int) -> str:
         return format_dtime(minutes, self.info.startex)

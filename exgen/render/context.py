@@ -14,6 +14,7 @@ from collections import defaultdict
 from exgen import FORMAT_VERSION, __version__
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
 from exgen.render import charts
+from exgen.render.context_spec import custom, spec_context
 
 if t.TYPE_CHECKING:
     from exgen.comms import CommsPicture, PairTimeline
@@ -41,7 +42,7 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         by_day.setdefault(inject["day"], []).append(inject)
     days = b.days(by_day)
     exercise["day_count"] = b.day_count()
-    return {
+    ctx = {
         "exgen": {"version": __version__, "format_version": FORMAT_VERSION, "seed": enrichment.seed},
         "exercise": exercise,
         "objectives": objectives,
@@ -69,6 +70,9 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "catalogues": _attributions(),
         "charts": charts.chart_data(exercise, units, injects, pace, constraints),
     }
+    # after the list above: it links the inject dicts to their incident, event and phase
+    spec_context(model, ctx, b.when, b.ref)
+    return ctx
 
 
 def _link_injects(injects: list[Data]) -> None:
@@ -152,7 +156,9 @@ class _ContextBuilder:
         if kind == "cells":
             return str(item.title)
         if kind == "controllers":
-            return item.name or (self.e.controllers[item.id].full_name if item.id in self.e.controllers else item.id)
+            # A controller without a name is printed as the role, never as an invented person.
+            cell = self.m.get("cells", item.cell)
+            return item.name or (f"Controller, {cell.title}" if cell else "Controller")
         return str(item.id)
 
     def exercise(self) -> Data:
@@ -187,14 +193,14 @@ class _ContextBuilder:
 
     def objective(self, o: t.Any) -> Data:
         return {"id": o.id, "title": o.title, "capability": o.capability, "description": o.description,
-                "critical_tasks": list(o.critical_tasks), "measures": list(o.measures),
+                "critical_tasks": list(o.critical_tasks), "measures": list(o.measures), "custom": custom(o.custom),
                 "audience": [self.ref(u) for u in o.audience], "injects": self.exercising.get(o.id, []),
                 "evaluators": self.evaluated.get(o.id, [])}
 
     def system(self, s: t.Any) -> Data:
         return {"id": s.id, "name": s.name or s.id, "kind": s.kind, "bands": list(s.bands),
                 "waveforms": list(s.waveforms), "crypto": list(s.crypto), "gnss_dependent": s.gnss_dependent,
-                "legacy": s.legacy, "description": s.description}
+                "legacy": s.legacy, "description": s.description, "custom": custom(s.custom)}
 
     def units(self) -> list[Data]:
         children: dict[str, list[str]] = defaultdict(list)
@@ -217,6 +223,7 @@ class _ContextBuilder:
                 "systems": [self.system(s) for s in (self.m.system(x) for x in u.systems) if s],
                 "callsign": self.e.callsigns.get(u.id, u.callsign), "description": u.description,
                 "injects": self.received.get(u.id, []), "nets": on_nets.get(u.id, []),
+                "culture": u.culture, "custom": custom(u.custom),
             })
         return out
 
@@ -245,7 +252,8 @@ class _ContextBuilder:
                             "usable": (n.id, uid) not in reasons, "reason": reasons.get((n.id, uid), "")})
         return {"id": n.id, "name": n.name or n.id, "kind": n.kind, "band": n.band, "waveform": n.waveform,
                 "crypto": n.crypto, "language": n.language, "net_control": n.net_control,
-                "frequency": n.frequency, "description": n.description, "members": members}
+                "frequency": n.frequency, "description": n.description, "members": members,
+                "custom": custom(n.custom)}
 
     def pace(self, p: t.Any) -> Data:
         timeline = self.timelines.get(p.id)
@@ -267,18 +275,20 @@ class _ContextBuilder:
         return {"id": c.id, "kind": c.kind, **self.when(c.start), "end": c.end, "end_dtime": end["dtime"],
                 "end_dtg": end["dtg"], "area": area,
                 "bands": list(c.bands), "units": list(c.units), "nets": list(c.nets), "systems": list(c.systems),
-                "actor": c.actor, "description": c.description, "intended": getattr(c, "intended", False)}
+                "actor": c.actor, "description": c.description, "intended": getattr(c, "intended", False),
+                "custom": custom(c.custom)}
 
     def cell(self, c: t.Any) -> Data:
         return {"id": c.id, "title": c.title, "lead": c.lead, "description": c.description,
                 "role_players": [r.id for r in self.m.role_players if r.cell == c.id],
-                "controllers": [x.id for x in self.m.controllers if x.cell == c.id]}
+                "controllers": [x.id for x in self.m.controllers if x.cell == c.id], "custom": custom(c.custom)}
 
     def role_player(self, r: t.Any) -> Data:
         return {"id": r.id, "cell": self.ref(r.cell), "portrays": r.portrays, "nation": r.nation,
                 "nation_name": _nation_name(r.nation) if r.nation else "", "languages": list(r.languages),
                 "organisation": r.organisation, "description": r.description,
-                "persona": _persona(self.e.personas.get(r.id)), "injects": self.sent.get(r.id, [])}
+                "persona": _persona(self.e.personas.get(r.id)), "injects": self.sent.get(r.id, []),
+                "culture": r.culture, "custom": custom(r.custom)}
 
     def controller(self, c: t.Any) -> Data:
         return {"id": c.id, "cell": self.ref(c.cell), "name": self.display_name("controllers", c),
@@ -287,7 +297,8 @@ class _ContextBuilder:
 
     def evaluator(self, e: t.Any) -> Data:
         persona = self.e.evaluators.get(e.id)
-        return {"id": e.id, "name": e.name or (persona.full_name if persona else e.id), "nation": e.nation,
+        role = "Evaluator, " + ", ".join(e.objectives) if e.objectives else "Evaluator"
+        return {"id": e.id, "name": e.name or role, "nation": e.nation,
                 "objectives": list(e.objectives), "units": [self.ref(u) for u in e.units],
                 "persona": _persona(persona)}
 
@@ -311,7 +322,7 @@ class _ContextBuilder:
                           "within": x.within, "net": x.net} for x in i.requires],
             "contingency": i.contingency, "notes": i.notes,
             "location": None if i.location is None else {"lat": i.location.lat, "lon": i.location.lon},
-            "place": self.e.places.get(i.id, ""),
+            "place": self.e.places.get(i.id, ""), "custom": custom(i.custom), "incident_id": i.incident,
         }
 
 

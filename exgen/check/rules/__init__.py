@@ -9,14 +9,15 @@ the element holding it.
 The registry: the rules live by family: references and ids in :mod:`exgen.check.rules.refs`, ids that
 become file names in :mod:`exgen.check.rules.names`, values (times,
 nations, languages, threat ids) in :mod:`exgen.check.rules.values`, symbol codes in
-:mod:`exgen.check.rules.sidc`, coverage and consistency in :mod:`exgen.check.rules.coverage`.
+:mod:`exgen.check.rules.sidc`, phases and the MEL hierarchy in
+:mod:`exgen.check.rules.structure`, coverage and consistency in :mod:`exgen.check.rules.coverage`.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from exgen.check.rules import coverage, names, refs, sidc, values
+from exgen.check.rules import coverage, names, refs, sidc, structure, values
 from exgen.check.rules.base import Ctx
 from exgen.check.rules.codes import RULES
 
@@ -28,7 +29,7 @@ if t.TYPE_CHECKING:
 __all__ = ["FAMILIES", "RULES", "check"]
 
 #: The rule families, run in this order; each module's CHECKS runs its rules in order.
-FAMILIES = (refs, names, values, sidc, coverage)
+FAMILIES = (refs, names, values, structure, sidc, coverage)
 
 
 def check(model: Exercise, sources: Locator) -> list[Diagnostic]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from exgen.core.diagnostics import Severity
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 # code → (severity, one-line summary). Codes are a public contract: never rename one.
 RULES: dict[str, tuple[Severity, str]] = {
@@ -20,15 +20,23 @@ RULES: dict[str, tuple[Severity, str]] = {
     "invalid-window": (E, "an end time is not after its start (ENDEX after STARTEX, constraint start before end)"),
     "time-outside-exercise": (E, "an inject or constraint time falls outside STARTEX..ENDEX"),
     "long-exercise": (E, "the exercise lasts longer than exercise.max_days (60 days unless set)"),
+    # doctrinal structure: phases, main events → main incidents → injects, MEL/MIL columns
+    "phases-overlap": (W, "two phases overlap in time"),
+    "incident-outside-phase": (E, "a main incident's start or end lies outside its phase"),
+    "inject-outside-phase": (W, "an inject falls in no phase, or outside the phase of the incident it serves"),
+    "event-without-injects": (W, "a main event is carried by no inject (through its main incidents)"),
+    "unknown-msel-column": (W, "exercise.msel_columns names a custom field no inject carries"),
     # codes and values
     "banner-too-long": (E, "classification and marking are too long for a printed page header (Excel: 255 characters)"),
-    "unknown-nation": (E, "a nation is not an ISO 3166-1 alpha-2 code (XK allowed)"),
+    "unknown-nation": (E, "a nation is neither an ISO 3166-1 alpha-2 code (XK allowed) nor a known organisation"),
     "unknown-language": (E, "a language is not an ISO 639-1 code"),
     "invalid-sidc": (E, "a SIDC is not a structurally valid APP-6(D) / MIL-STD-2525D/E code"),
     "sidc-echelon-mismatch": (W, "a land unit's SIDC echelon amplifier disagrees with its echelon"),
     "sidc-identity": (W, "a SIDC's standard identity contradicts the unit's role"),
     "unknown-threat-id": (E, "a threat id is not in the DISARM or ATT&CK catalogue"),
     "threat-id-mismatch": (W, "a threat id's catalogue does not fit the threat kind"),
+    # personas
+    "persona-generated": (INFO, "exgen invents a role player's name or details (listed so none goes unnoticed)"),
     # coverage
     "objective-not-exercised": (W, "no inject exercises a training objective"),
     "objective-not-evaluated": (W, "no evaluator evaluates a training objective"),

@@ -20,7 +20,8 @@ SENDERS = ("role_players", "cells", "controllers", "units")
 _SINGULAR = {
     "objectives": "objective", "systems": "system", "units": "unit", "nets": "net", "pace": "PACE plan",
     "constraints": "constraint", "cells": "cell", "role_players": "role player",
-    "controllers": "controller", "evaluators": "evaluator", "injects": "inject",
+    "controllers": "controller", "evaluators": "evaluator", "injects": "inject", "phases": "phase",
+    "main_events": "main event", "main_incidents": "main incident",
 }
 # Exchange kinds read as nouns in messages ("expects an acknowledgement from").
 _EXCHANGE_NOUN = {"acknowledge": "acknowledgement"}
@@ -90,6 +91,8 @@ def _inject_refs(m: Exercise) -> t.Iterator[Ref]:
         yield from _listed(f"{p}/objectives", i.objectives, f"inject {i.id} exercises", ("objectives",))
         if i.controller is not None:
             yield f"{p}/controller", i.controller, f"inject {i.id} is run by", ("controllers",)
+        if i.incident is not None:
+            yield f"{p}/incident", i.incident, f"inject {i.id} serves", ("main_incidents",)
         if i.contingency is not None:
             yield f"{p}/contingency", i.contingency, f"inject {i.id} has contingency", ("injects",)
         for ex in i.requires:
@@ -102,9 +105,21 @@ def _inject_refs(m: Exercise) -> t.Iterator[Ref]:
                 yield f"{base}/net", ex.net, f"{expects} on", NETS
 
 
+def _mel_refs(m: Exercise) -> t.Iterator[Ref]:
+    """The exercise specification and the MEL hierarchy: audience, main events, main incidents."""
+    yield from _listed("/exercise/training_audience", m.info.training_audience,
+                       "the exercise's training audience lists", UNITS)
+    for e in m.main_events:
+        yield from _listed(f"{e.pointer}/objectives", e.objectives, f"main event {e.id} serves", ("objectives",))
+    for c in m.main_incidents:
+        yield f"{c.pointer}/event", c.event, f"main incident {c.id} serves", ("main_events",)
+        if c.phase is not None:
+            yield f"{c.pointer}/phase", c.phase, f"main incident {c.id} lies in", ("phases",)
+
+
 def references(m: Exercise) -> t.Iterator[Ref]:
     """Every reference in the model, in a stable order."""
-    for source in (_unit_refs, _net_refs, _excon_refs, _inject_refs):
+    for source in (_unit_refs, _net_refs, _excon_refs, _mel_refs, _inject_refs):
         yield from source(m)
 
 
