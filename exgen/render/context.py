@@ -15,6 +15,7 @@ from exgen import FORMAT_VERSION, __version__
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
 from exgen.render import charts
 from exgen.render.context_spec import custom, spec_context
+from exgen.render.nations import nation_name
 
 if t.TYPE_CHECKING:
     from exgen.comms import CommsPicture, PairTimeline
@@ -215,7 +216,7 @@ class _ContextBuilder:
         for u in self.m.units:
             out.append({
                 "id": u.id, "name": u.name, "short_name": u.short_name or u.id, "nation": u.nation,
-                "nation_name": _nation_name(u.nation), "echelon": u.echelon, "category": u.category,
+                "nation_name": nation_name(u.nation), "echelon": u.echelon, "category": u.category,
                 "sidc": u.sidc, "parent": u.parent, "children": children.get(u.id, []),
                 "depth": self._depth(u.id), "role": u.role,
                 "location": None if u.location is None else {"lat": u.location.lat, "lon": u.location.lon},
@@ -240,7 +241,7 @@ class _ContextBuilder:
         by_nation: dict[str, list[str]] = defaultdict(list)
         for u in self.m.units:
             by_nation[u.nation].append(u.id)
-        return [{"code": n, "name": _nation_name(n), "units": ids} for n, ids in sorted(by_nation.items())]
+        return [{"code": n, "name": nation_name(n), "units": ids} for n, ids in sorted(by_nation.items())]
 
     def net(self, n: t.Any) -> Data:
         reasons = {(net, unit): why for net, unit, why in self.picture.incompatible}
@@ -285,7 +286,7 @@ class _ContextBuilder:
 
     def role_player(self, r: t.Any) -> Data:
         return {"id": r.id, "cell": self.ref(r.cell), "portrays": r.portrays, "nation": r.nation,
-                "nation_name": _nation_name(r.nation) if r.nation else "", "languages": list(r.languages),
+                "nation_name": nation_name(r.nation) if r.nation else "", "languages": list(r.languages),
                 "organisation": r.organisation, "description": r.description,
                 "persona": _persona(self.e.personas.get(r.id)), "injects": self.sent.get(r.id, []),
                 "culture": r.culture, "custom": custom(r.custom)}
@@ -324,18 +325,3 @@ class _ContextBuilder:
             "location": None if i.location is None else {"lat": i.location.lat, "lon": i.location.lon},
             "place": self.e.places.get(i.id, ""), "custom": custom(i.custom), "incident_id": i.incident,
         }
-
-
-def _nation_name(code: str) -> str:
-    """Short English name of an ISO 3166-1 alpha-2 code (Kosovo for XK)."""
-    if code == "XK":
-        return "Kosovo"
-    try:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=code)
-    except (ImportError, LookupError, KeyError):
-        return code
-    if country is None:
-        return code
-    return str(getattr(country, "common_name", None) or country.name)
