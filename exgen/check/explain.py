@@ -92,6 +92,12 @@ def _describe(err: jsonschema.ValidationError, sources: Locator) -> list[Diagnos
         what = schema.get("description") or f"the pattern {schema.get('pattern')}"
         msg = f"{shorten(value)} in {where} is not valid: expected {_lower_first(what)}"
         return [at(sources, pointer, "schema-pattern", msg)]
+    if kind == "anyOf" and schema.get("title") == "Custom field":
+        got = ("a list holding a list or mapping" if isinstance(value, list)
+               else _TYPE_NAMES.get(_json_type(value), type(value).__name__))
+        msg = (f"{where} is a custom field: it must be text, a number, true/false or a list of those, "
+               f"not {got} {shorten(value)}")
+        return [at(sources, pointer, "schema-type", msg)]
     if kind == "uniqueItems":
         msg = f"{where} lists the same item more than once"
         return [at(sources, pointer, "schema-unique", msg)]
