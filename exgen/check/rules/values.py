@@ -1,11 +1,11 @@
-"""Rules on values: times inside the exercise, ISO nations and languages, threat catalogue ids."""
+"""Rules on values: times inside the exercise, nations (ISO or organisations) and languages, threat ids."""
 
 from __future__ import annotations
 
 import functools
 import typing as t
 
-from exgen.core import catalogues, limits
+from exgen.core import catalogues, limits, organisations
 from exgen.core.suggest import Suggester, hint
 from exgen.model import DEFAULT_MARKING, DEFAULT_MAX_DAYS
 
@@ -134,14 +134,29 @@ def check_times(ctx: Ctx) -> None:
 
 
 def _nation(ctx: Ctx, owner: str, nation: str, pointer: str) -> None:
-    if nation and nation not in nations():
-        msg = (f"{owner} has nation '{nation}', which is not an ISO 3166-1 alpha-2 country code"
-               f"{_alias_hint(nation, NATION_ALIASES)}")
+    if nation and nation not in nations() and not organisations.is_organisation(nation):
+        msg = (f"{owner} has nation '{nation}', which is neither an ISO 3166-1 alpha-2 country code (XK for "
+               f"Kosovo) nor an international organisation exgen knows (EU, NATO, UN, OSCE, EUFOR, KFOR ...)"
+               f"{_nation_hint(nation)}")
         ctx.add("unknown-nation", pointer, msg)
 
 
+def _nation_hint(nation: str) -> str:
+    """A habitual code's meaning (UK → GB, OTAN → NATO), else the closest organisation code."""
+    known = NATION_ALIASES.get(nation) or organisations.aliases().get(nation)
+    if known:
+        return hint(known)
+    # Two letters are too short to guess from: every two-letter slip is close to some country.
+    return hint(_organisation_index().closest(nation)) if len(nation) > 2 else ""
+
+
+@functools.cache
+def _organisation_index() -> Suggester:
+    return Suggester(organisations.codes())
+
+
 def check_nations(ctx: Ctx) -> None:
-    """unknown-nation: unit, role player and evaluator nations are ISO 3166-1 alpha-2 (or XK)."""
+    """unknown-nation: unit, role player and evaluator nations are ISO 3166-1 alpha-2, XK or an organisation."""
     m = ctx.model
     for u in m.units:
         _nation(ctx, f"unit {u.id}", u.nation, f"{u.pointer}/nation")

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from exgen.render.charts.layout import LEGEND_ROW_H, WIDTH, Data, coord, legend_grid, legend_rows
 from exgen.render.charts.text import wrap
+from exgen.render.nations import footnotes, nation_label
 
 NODE_W = 128
 NODE_H = 130
@@ -143,7 +144,7 @@ def orbat(units: list[Data], order: dict[str, int]) -> Data:
             "symbol_x": coord(nx + (NODE_W - SYMBOL_SIZE) / 2), "symbol_y": coord(ny + 2),
             "symbol_size": SYMBOL_SIZE, "sidc": str(unit.get("sidc") or ""), "name": name,
             "lines": wrap(name, NODE_W - 10, 12, 2, bold=True),
-            "nation": str(unit.get("nation") or ""), "callsign": str(unit.get("callsign") or ""),
+            "nation": nation_label(str(unit.get("nation") or "")), "callsign": str(unit.get("callsign") or ""),
             "echelon": str(unit.get("echelon") or ""), "role": str(unit.get("role") or ""),
             "depth": depth.get(ident, 0), "hidden": hidden.get(ident, 0) if ident not in shown_kids else 0,
         })
@@ -154,10 +155,15 @@ def orbat(units: list[Data], order: dict[str, int]) -> Data:
             todo.append((k, ox + kx, oy + ky))
     legend_top = top + full_h + 36
     roles = sorted({n["role"] for n in nodes if n["role"]})
-    height = legend_top + 18 + legend_rows(len(roles)) * LEGEND_ROW_H + 30
+    # "XK*" under a symbol: the chart carries Kosovo's footnote under its legend.
+    notes = [line for note in footnotes(str(by_id[n["id"]].get("nation") or "") for n in nodes)
+             for line in wrap(note, WIDTH - 40, 9, 3)]
+    notes_top = legend_top + 18 + legend_rows(len(roles)) * LEGEND_ROW_H + 4
+    height = notes_top + len(notes) * 12 + 26
     return {"width": max(WIDTH, coord(full_w + 40)), "height": coord(height), "nodes": nodes, "links": lines_out,
             "legend_top": legend_top, "role_legend": legend_grid(roles, legend_top + 18), "units": len(units),
-            "shown": len(nodes), "depth_limit": limit, "node_w": NODE_W, "node_h": NODE_H}
+            "shown": len(nodes), "depth_limit": limit, "node_w": NODE_W, "node_h": NODE_H,
+            "notes": [{"text": line, "y": coord(notes_top + i * 12)} for i, line in enumerate(notes)]}
 
 
 def _blocks(post: list[str], roots: list[str], shown_kids: dict[str, list[str]], cap: int | None) -> _Blocks:
