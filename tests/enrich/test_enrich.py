@@ -198,21 +198,18 @@ def test_unknown_nation_is_british_explicitly() -> None:
     assert p.phone.startswith("+44 7700 900")
 
 
-def test_role_player_without_nation_uses_working_language() -> None:
+def test_role_player_without_nation_or_culture_is_not_named_after_the_working_language() -> None:
     data = definition()
-    data["exercise"]["working_language"] = "hr"
-    enrichment = en.enrich(build(data), 1)
-    assert enrichment.personas["RP-NONE"].locale == "hr_HR"
-    assert enrichment.controllers["CTL-1"].locale == "hr_HR"
-    data["exercise"]["working_language"] = "en"
-    assert en.enrich(build(data), 1).personas["RP-NONE"].locale == "en_GB"
+    for language in ("hr", "en"):
+        data["exercise"]["working_language"] = language
+        assert "RP-NONE" not in en.enrich(build(data), 1).personas  # a fictional actor: no borrowed name
+    data["exercise"]["culture"] = "hr_HR"
+    assert en.enrich(build(data), 1).personas["RP-NONE"].locale == "hr_HR"
 
 
-def test_named_controllers_get_no_persona() -> None:
+def test_controllers_and_evaluators_get_no_persona() -> None:
     enrichment = en.enrich(build(definition()), 1)
-    assert set(enrichment.controllers) == {"CTL-1"}
-    assert set(enrichment.evaluators) == {"EV-1"}
-    assert enrichment.evaluators["EV-1"].locale == "hr_HR"
+    assert dict(enrichment.controllers) == {} and dict(enrichment.evaluators) == {}
 
 
 def test_cyrillic_and_greek_names_are_romanized_with_the_original_kept() -> None:
@@ -250,11 +247,12 @@ def test_gender_is_seeded_and_both_occur() -> None:
 
 def test_email_is_ascii_on_the_reserved_example_tld() -> None:
     enrichment = en.enrich(build(definition()), 13)
-    people = [*enrichment.personas.values(), *enrichment.controllers.values(), *enrichment.evaluators.values()]
-    for p in people:
+    assert len(enrichment.personas) == 11
+    for p in enrichment.personas.values():
         assert p.email.isascii() and EMAIL.match(p.email), p.email
         assert p.email.endswith(".exercise.example")
-    assert enrichment.personas["RP-ME"].email.endswith("@white-cell.exercise.example")
+        assert "white-cell" not in p.email and p.organisation == ""  # never the EXCON cell
+    assert enrichment.personas["RP-ME"].email.endswith("@mayor.exercise.example")  # from "portrays"
 
 
 def test_transliteration_for_email() -> None:
@@ -263,7 +261,7 @@ def test_transliteration_for_email() -> None:
     assert to_ascii("Straße Ærø Łódź") == "Strasse Aero Lodz"
     assert en._email("Đorđe", "Šćepanović", "Radio-Televizija Crne Gore (RTCG)") == \
         "djordje.scepanovic@radio-televizija-crne-gore-rtcg.exercise.example"
-    assert en._email("", "", "") == "contact@excon.exercise.example"
+    assert en._email("", "", "") == "contact@persona.exercise.example"
 
 
 @pytest.mark.parametrize("nation", ["ME", "AL", "RS", "BA", "XK", "HR", "GR", "TR", "DE", "GB", "US", "ZZ"])

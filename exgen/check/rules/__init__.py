@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import typing as t
 
-from exgen.check.rules import coverage, names, refs, sidc, structure, values
+from exgen.check.rules import coverage, names, personas, refs, sidc, structure, values
 from exgen.check.rules.base import Ctx
 from exgen.check.rules.codes import RULES
 
@@ -29,7 +29,7 @@ if t.TYPE_CHECKING:
 __all__ = ["FAMILIES", "RULES", "check"]
 
 #: The rule families, run in this order; each module's CHECKS runs its rules in order.
-FAMILIES = (refs, names, values, structure, sidc, coverage)
+FAMILIES = (refs, names, values, structure, sidc, personas, coverage)
 
 
 def check(model: Exercise, sources: Locator) -> list[Diagnostic]:

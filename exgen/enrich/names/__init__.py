@@ -4,6 +4,8 @@ Faker (pinned in pyproject.toml) has no person names for Albania, Bosnia and Her
 Kosovo, Montenegro or Serbia and silently answers with American names there. exgen ships common
 given names and surnames for those nations in ``data/<nation>.txt`` (sources in README.md) and
 turns each list into a Faker person provider, so ``fake.first_name_male()`` comes from them.
+It also ships named cultures, invented lists for the fictional actors of its scenarios
+(``data/cultures/``, :func:`cultures` lists them, :mod:`exgen.enrich.names.named` reads them).
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ import typing as t
 from dataclasses import dataclass
 from importlib import resources
 
+from exgen.core import cultures as _cultures
 from exgen.enrich.names.romanize import to_ascii
 
 # Nations whose names come from exgen's lists → the language_COUNTRY part of their locale tag.
-OWN_LOCALES: dict[str, str] = {
-    "AL": "sq_AL", "BA": "bs_BA", "ME": "sr_ME", "RS": "sr_RS", "XK": "sq_XK",
-}
+OWN_LOCALES: dict[str, str] = _cultures.OWN_LOCALES
 # Marks a locale tag as exgen's own, so it is never handed to Faker (which would fall back to en_US).
 OWN_MARK = "@exgen"
 MIN_GIVEN, MIN_SURNAMES = 30, 40
@@ -65,10 +66,13 @@ class NameList:
 
 def _read(filename: str) -> str:
     """The text of ``data/<filename>`` inside this package (works from a wheel or a zip)."""
-    return resources.files(__package__).joinpath("data").joinpath(filename).read_text("utf-8")
+    path = resources.files(__package__).joinpath("data")
+    for part in filename.split("/"):
+        path = path.joinpath(part)
+    return path.read_text("utf-8")
 
 
-def _sections(filename: str, one_per_line: bool = False) -> dict[str, list[str]]:
+def sections(filename: str, one_per_line: bool = False) -> dict[str, list[str]]:
     """``[section]`` → its items (whitespace-separated, or one a line); ``#`` lines are comments."""
     out: dict[str, list[str]] = {}
     current: list[str] = []
@@ -85,12 +89,23 @@ def _sections(filename: str, one_per_line: bool = False) -> dict[str, list[str]]
     return out
 
 
+def cultures() -> list[tuple[str, str]]:
+    """``(name, description)`` of every named culture exgen ships, by name (for the reference).
+
+    Their lists: :func:`exgen.enrich.names.named.named_culture`.
+
+    >>> [name for name, _ in cultures()][:2]
+    ['dalvoran', 'korvanian']
+    """
+    return sorted(_cultures.NAMED_CULTURES.items())
+
+
 @functools.cache
 def name_list(nation: str) -> NameList:
     """exgen's own names for ``nation`` (one of :data:`OWN_LOCALES`)."""
     if nation not in OWN_LOCALES:
         raise KeyError(f"exgen ships no names for nation {nation!r}")
-    parts = _sections(f"{nation.lower()}.txt", one_per_line=True)
+    parts = sections(f"{nation.lower()}.txt", one_per_line=True)
     communities = []
     for line in parts["communities"]:
         name, weight = line.split()
@@ -175,7 +190,7 @@ def callsign_words() -> tuple[str, ...]:
 @functools.cache
 def place_parts() -> dict[str, tuple[str, ...]]:
     """Syllable tables for fictional place names, by ``<style>-<part>``."""
-    return {k: tuple(v) for k, v in _sections("places.txt").items()}
+    return {k: tuple(v) for k, v in sections("places.txt").items()}
 
 
 def fold(name: str) -> str:
