@@ -55,11 +55,13 @@ class Built:
 def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] = (), force: bool = False,
           strict: bool = False, progress: t.Callable[[int, int], None] | None = None,
           only: t.Sequence[str] | None = None, jobs: int | None = None, limits: Limits | None = None,
-          rebuild: bool = False) -> Built:
+          rebuild: bool = False, audience: t.Sequence[str] | None = None) -> Built:
     """Validate, enrich, render and package one exercise; diagnostics instead of exceptions.
 
     The package is written only when the definition is valid and every template rendered.
     ``only`` names the output groups to render (outputs.yaml ``name``); None renders all.
+    ``audience`` keeps only the outputs for those audiences (outputs.yaml ``audience``; ``all``
+    always comes along); None keeps every audience. Both may be given: an output must pass both.
     ``jobs`` is how many processes render (default: :func:`default_jobs`); ``limits`` bound their
     CPU time and memory and the package's size (default: :data:`exgen.render.limits.DEFAULT`).
     Unless ``rebuild``, a build whose output already holds a package with the same build key
@@ -70,11 +72,12 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render.engine import render_into
     from exgen.render.errors import RenderError
     from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
-    from exgen.render.outputs import output_names, select_outputs
+    from exgen.render.outputs import output_names, select_audiences, select_outputs
     from exgen.render.plan import count_renders
     loaded = None
+    selection = _selection(only, audience)
     if not rebuild:
-        same, loaded = _unchanged(path, out, seed, template_dirs, only, strict)
+        same, loaded = _unchanged(path, out, seed, template_dirs, selection, strict)
         if same is not None:
             return same
     checked = check(path, strict=strict, loaded=loaded)  # a definition the check loaded is not read again
@@ -97,6 +100,14 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
                 f"{', '.join(output_names(templates))}", Location(path))])
             return result
         templates = selected
+    if audience is not None:  # --audience: only what that audience may read
+        selected, unknown = select_audiences(templates, audience)
+        if unknown:
+            checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(
+                "unknown-output", f"no audience named {', '.join(unknown)}; choose from: "
+                "players, excon, evaluators, role-players, all", Location(path))])
+            return result
+        templates = selected
     enrichment = enrich.enrich(checked.model, seed)
     findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
     ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
@@ -112,7 +123,9 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     info = manifest_info(checked.document, seed, enrichment.faker_version)
     if only is not None:
         info["only"] = sorted({s.name for s in templates.outputs})
-    key = _build_key(manifest_inputs(checked.document), seed, template_dirs, only, strict)
+    if audience is not None:
+        info["audience"] = sorted({s.audience for s in templates.outputs})
+    key = _build_key(manifest_inputs(checked.document), seed, template_dirs, selection, strict)
     try:
         limits = limits or DEFAULT_LIMITS
         with package.Writer(Path(out), force=force, max_size=limits.package_size) as writer:
@@ -128,6 +141,13 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     result.files, result.size = written.files, written.size
     _remember(Path(out), key)
     return result
+
+
+def _selection(only: t.Sequence[str] | None, audience: t.Sequence[str] | None) -> list[str] | None:
+    """``--only`` and ``--audience`` as one selection for the build key (None: everything)."""
+    if audience is None:
+        return None if only is None else list(only)
+    return [*(["*"] if only is None else only), *(f"audience={a}" for a in audience)]
 
 
 def _record_entry(out: Path) -> str:

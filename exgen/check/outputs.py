@@ -6,6 +6,7 @@ the renderer free of the loader (an instructor's file is user input, located lik
 
 from __future__ import annotations
 
+import re
 import typing as t
 from pathlib import Path
 
@@ -28,13 +29,32 @@ def read(files: t.Iterable[tuple[Path, str]]) -> tuple[list[tuple[str, dict[str,
     for path, source in files:
         doc, problems = load.load(path)
         if doc is not None and not problems:
-            problems = schema.validate_data(doc.data, doc.sources, SCHEMA)
+            problems = [_explain_per(d, doc.data) for d in schema.validate_data(doc.data, doc.sources, SCHEMA)]
         if doc is not None and not problems:
             problems = _reserved(doc.data, doc.sources)
         found += problems
         if doc is not None and not problems:
             declarations.append((source, doc.data))
     return declarations, found
+
+
+def _explain_per(d: Diagnostic, data: t.Any) -> Diagnostic:
+    """A ``per`` the schema refuses because the line is for the training audience, said so: such a
+    document renders from the player-safe context, which holds no injects, role players,
+    objectives or evaluators to render once for."""
+    import dataclasses
+
+    match = re.fullmatch(r"/outputs/(\d+)/per", d.pointer or "")
+    lines = data.get("outputs") if isinstance(data, dict) else None
+    if d.code != "schema-enum" or match is None or not isinstance(lines, list) or int(match[1]) >= len(lines):
+        return d
+    line = lines[int(match[1])]
+    if not isinstance(line, dict) or line.get("audience") not in ("players", "all"):
+        return d
+    return dataclasses.replace(d, message=(
+        f"per: {line.get('per')} cannot be rendered for audience {line['audience']}: a document for the "
+        "training audience sees only the player-safe context (no injects, role players, objectives or "
+        "evaluators); use per: package, unit, located_unit, pace or net, or audience: excon"))
 
 
 def _reserved(data: dict[str, t.Any], sources: Locator) -> list[Diagnostic]:

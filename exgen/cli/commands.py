@@ -11,6 +11,7 @@ import typing as t
 import click
 
 from exgen import FORMAT_VERSION, __version__
+from exgen.cli.build_options import audience_option, size_value
 
 FORMAT_CHOICE = click.Choice(["text", "json", "github", "sarif"])
 
@@ -86,20 +87,21 @@ def validate(paths: tuple[str, ...], fmt: str, strict: bool, jobs: int | None, s
 @click.option("--quiet", "-q", is_flag=True, help="Print diagnostics only, no summary or progress.")
 @click.option("--only", "only", metavar="NAMES", multiple=True,
               help="Build only these outputs (comma-separated, repeatable); names are listed above.")
+@audience_option
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
               help="Render in this many processes (default: one per CPU core, at most 4). Same bytes either way.")
 @click.option("--max-render-seconds", "max_seconds", type=click.IntRange(1, 10**6), default=300, show_default=True,
               help="CPU seconds each rendering and converter process may use.")
 @click.option("--max-render-memory", "max_memory", metavar="SIZE", default="2GB", show_default=True,
-              callback=lambda _ctx, param, value: _size_value(param, value),
+              callback=lambda _ctx, param, value: size_value(param, value),
               help="Memory each rendering and converter process may add to what it starts with (500MB, 4GB).")
 @click.option("--max-package-size", "max_package", metavar="SIZE", default="2GB", show_default=True,
-              callback=lambda _ctx, param, value: _size_value(param, value),
+              callback=lambda _ctx, param, value: size_value(param, value),
               help="Largest package to write.")
 @click.option("--rebuild", is_flag=True, help="Build even when OUTPUT already holds this exact package.")
 def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force: bool, strict: bool,
-          quiet: bool, only: tuple[str, ...], jobs: int | None, max_seconds: int, max_memory: int,
-          max_package: int, rebuild: bool) -> None:
+          quiet: bool, only: tuple[str, ...], audience: tuple[str, ...], jobs: int | None, max_seconds: int,
+          max_memory: int, max_package: int, rebuild: bool) -> None:
     """Validate FILE and build its exercise package into OUTPUT.
 
     The package is written to a temporary directory beside OUTPUT and swapped into place
@@ -120,6 +122,8 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
       units         unit list (forces/units.html)
       handbook      controller/evaluator handbook
       book          exercise book, HTML and PDF
+      exspec        exercise specification (spec/exercise-specification.html)
+      explan        players' exercise plan (players/exercise-plan.html)
       charts        timeline, comms and ORBAT charts, unit symbols
       console       EXCON console (console.html)
       c2sim         C2SIM initialization XML
@@ -128,18 +132,25 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
       cot           Cursor-on-Target events for TAK
       ical          MEL/MIL as iCalendar
     Example: exgen build ex.yaml -o pkg --only console,c2sim
+
+    \b
+    --audience (each outputs.yaml line's `audience`; `all` comes with every choice):
+      players       what may be released to the training audience (the ExPlan)
+      excon         exercise control: everything else but the two below
+      evaluators    evaluation guides
+      role-players  role-player cards
+      all           documents for everyone
+    Example: exgen build ex.yaml -o player-pkg --audience players
     """
     import time
 
     from exgen import pipeline
+    from exgen.cli import build_options as options
     from exgen.cli import report
     from exgen.core.text import printable
 
-    names = [n.strip() for value in only for n in value.split(",") if n.strip()] if only else None
-    if only and not names:
-        raise click.BadParameter("give at least one output name", param_hint="--only")
-    if names:
-        _check_output_names(names, template_dirs)
+    names, audiences = options.names(only, "--only"), options.names(audience, "--audience")
+    options.check_selection(names, audiences, template_dirs)
 
     started = time.monotonic()
     bar: t.Any = None
@@ -159,7 +170,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
     restore = processes.raise_on_sigterm()
     try:
         result = pipeline.build(file, out, seed=seed, template_dirs=template_dirs, force=force, strict=strict,
-                                progress=progress, only=names, jobs=jobs, rebuild=rebuild,
+                                progress=progress, only=names, audience=audiences, jobs=jobs, rebuild=rebuild,
                                 limits=Limits(max_seconds, max_memory, max_package))
     except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM: the workers are stopped, the temporary folder gone
         click.echo(("\n" if bar is not None else "") + "exgen: interrupted; nothing was written", err=True)
@@ -179,40 +190,8 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
         click.echo(f"{printable(out)} is up to date: nothing changed since it was built (--rebuild builds it anyway)")
     elif not quiet:
         warnings = sum(d.severity.value == "warning" for d in shown)
-        click.echo(f"Built {printable(out)}: {result.files} files, {_size(result.size)}, "
+        click.echo(f"Built {printable(out)}: {result.files} files, {options.size_text(result.size)}, "
                    f"{warnings} warning{'' if warnings == 1 else 's'}, {time.monotonic() - started:.1f} s")
-
-
-def _size_value(param: click.Parameter, value: str) -> int:
-    """A size option (2GB, 500MB, bytes) in bytes; a usage error otherwise."""
-    from exgen.render.limits import parse_size
-
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
-
-
-def _check_output_names(names: list[str], template_dirs: tuple[str, ...]) -> None:
-    """--only: a usage error (exit 2) naming the valid outputs when a name is unknown."""
-    from exgen import pipeline
-    from exgen.render.outputs import output_names, select_outputs
-
-    tset, found = pipeline.load_template_set(template_dirs)
-    if found:
-        return  # broken template directories: the build reports them as diagnostics
-    unknown = select_outputs(tset, names)[1]
-    if unknown:
-        raise click.BadParameter(f"unknown output {', '.join(repr(n) for n in unknown)}; "
-                                 f"choose from: {', '.join(output_names(tset))}", param_hint="--only")
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KiB", "MiB"):
-        if n < 1024 or unit == "MiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
 
 
 @cli.command()

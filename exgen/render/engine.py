@@ -18,6 +18,7 @@ from pathlib import Path
 from exgen import package
 from exgen.core import staging
 from exgen.core.diagnostics import Location, error
+from exgen.render import audience
 from exgen.render.environment import environment, refused_declarations
 from exgen.render.errors import RenderError, display_path
 from exgen.render.limits import DEFAULT, Limits
@@ -38,12 +39,14 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
     reaches one process that stops the others; file contents never depend on which process
     rendered them. Elsewhere tasks render in this process, without those two limits.
     Conversions (PDF, XLSX) always run in a new Python process each, see
-    :data:`~exgen.render.task.Pending`. Failures are :class:`~exgen.render.errors.RenderError`.
+    :data:`~exgen.render.task.Pending`. Each output renders from the context of its audience
+    (:mod:`~exgen.render.audience`), prepared here once for all the workers. Failures are
+    :class:`~exgen.render.errors.RenderError`.
     """
     for filename, reason in refused_declarations(templates.user_dirs):
         raise RenderError(error("template-file", f"refused to read a template: {reason}",
                                 Location(display_path(filename))))
-    context = with_documents(templates, context)
+    context = audience.with_views({s.audience for s in templates.outputs}, with_documents(templates, context))
     tasks = plan(templates, context)
     if not tasks:
         return

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exgen.core.resources import data_dir
+from exgen.render import audience as audiences
 
 OUTPUTS_FILE = "outputs.yaml"
 #: What an output can be rendered once for; the render context holds a list under each name.
@@ -43,6 +44,9 @@ class OutputSpec:
     pointer: str = ""
     #: Group name for ``exgen build --only`` (book, msel, console, c2sim, ...).
     name: str = ""
+    #: Who may read it (:data:`exgen.render.audience.AUDIENCES`); ``players`` and ``all`` render
+    #: from the player-safe context only.
+    audience: str = audiences.DEFAULT
 
     def paths(self, item: dict[str, t.Any] | None) -> str:
         """The package-relative path for one rendering (``{id}`` filled in for per-item outputs)."""
@@ -103,6 +107,7 @@ def template_set(user_dirs: t.Sequence[Path],
                 title=raw.get("title", ""), convert=raw.get("convert", "text"), source=source,
                 pointer=f"/outputs/{i}",
                 name=raw.get("name") or (replaced.name if replaced else default_output_name(raw["output"])),
+                audience=raw.get("audience", audiences.DEFAULT),  # never inherited: unstated is EXCON
             )
             if raw.get("enabled", True):
                 outputs[spec.output] = spec
@@ -135,10 +140,19 @@ def select_outputs(templates: TemplateSet, names: t.Iterable[str]) -> tuple[Temp
     return TemplateSet(templates.user_dirs, kept), unknown
 
 
+def select_audiences(templates: TemplateSet, names: t.Iterable[str]) -> tuple[TemplateSet, list[str]]:
+    """The template set cut down to the outputs for the audiences in ``names`` (and those for
+    ``all``, which every audience may read), and the names that are no audience."""
+    wanted = list(dict.fromkeys(n.strip() for n in names if n.strip()))
+    unknown = [n for n in wanted if n not in audiences.AUDIENCES]
+    keep = audiences.wanted(wanted)
+    return TemplateSet(templates.user_dirs, [s for s in templates.outputs if s.audience in keep]), unknown
+
+
 def with_documents(templates: TemplateSet, context: dict[str, t.Any]) -> dict[str, t.Any]:
     """The render context plus ``documents``: the package's own table of contents (every
     declared output), for index pages and annex lists."""
     return {**context, "documents": [
         {"output": s.output, "title": s.title, "per": s.per, "template": s.template, "convert": s.convert,
-         "name": s.name}
+         "name": s.name, "audience": s.audience}
         for s in templates.outputs]}

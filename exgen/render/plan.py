@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
+from exgen.render import audience
 from exgen.render.outputs import PER_KINDS, OutputSpec, TemplateSet
 
 #: One rendering: an output line and the item it is rendered for (None for package-wide outputs).
@@ -24,15 +25,17 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
     many small renderings fill the other workers around them. Output lines that render the
     same template for the same items (the book as HTML and as PDF) share a task, the
     converted one first, so the template is rendered once for both (a template sees the
-    context and its item, never which output line it renders for).
+    context of its audience and its item, never which output line it renders for). A per-item
+    output for the training audience renders for the items of the player-safe context
+    (:func:`~exgen.render.audience.view`): the units of the opposing force have none.
     """
-    groups: dict[tuple[str, str], list[OutputSpec]] = {}
+    groups: dict[tuple[str, str, str], list[OutputSpec]] = {}
     for spec in templates.outputs:
-        groups.setdefault((spec.template, spec.per), []).append(spec)
+        groups.setdefault((spec.template, spec.per, spec.audience), []).append(spec)
     tasks: list[list[Job]] = []
-    for (_, per), specs in groups.items():
+    for (_, per, who), specs in groups.items():
         specs.sort(key=lambda s: s.convert == "text")  # stable: conversions first, else declared order
-        items: list[t.Any] = [None] if per == "package" else context[PER_KINDS[per] or ""]
+        items = _items(context, per, who)
         tasks += [[(spec, item) for item in items[i:i + CHUNK] for spec in specs]
                   for i in range(0, len(items), CHUNK)]
     order = {"typst": 0, "xlsx": 1}
@@ -41,4 +44,11 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
 
 def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:
     """How many files a build of ``templates`` renders (for a progress bar)."""
-    return sum(1 if s.per == "package" else len(context[PER_KINDS[s.per] or ""]) for s in templates.outputs)
+    return sum(len(_items(context, s.per, s.audience)) for s in templates.outputs)
+
+
+def _items(context: dict[str, t.Any], per: str, who: str) -> list[t.Any]:
+    """What an output renders once for: the package (None), or each item of its audience's context."""
+    if per == "package":
+        return [None]
+    return list(audience.view(context, who).get(PER_KINDS[per] or "", []))

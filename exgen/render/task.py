@@ -13,7 +13,7 @@ from pathlib import Path
 
 from exgen import package
 from exgen.core.diagnostics import Location, error
-from exgen.render import convert, convert_cache, stream
+from exgen.render import audience, convert, convert_cache, stream
 from exgen.render.errors import RenderError
 from exgen.render.limits import Limits
 from exgen.render.outputs import OutputSpec
@@ -36,7 +36,8 @@ def render_task(env: jinja2.Environment, context: dict[str, t.Any], task: list[J
     ``scratch``. Returns the manifest entries written and the conversions left to do.
 
     A text output whose template and item a conversion of the same task already rendered
-    is that text, copied (see :func:`~exgen.render.plan.plan`). Failures are RenderErrors.
+    is that text, copied (see :func:`~exgen.render.plan.plan`). Each output renders from the
+    context of its audience (:func:`~exgen.render.audience.view`). Failures are RenderErrors.
     """
     done: list[tuple[str, str, int]] = []
     pending: list[Pending] = []
@@ -44,18 +45,19 @@ def render_task(env: jinja2.Environment, context: dict[str, t.Any], task: list[J
     for n, (spec, item) in enumerate(task):
         try:
             key = (spec.template, id(item))
+            values = audience.view(context, spec.audience)
             if spec.convert != "text":
                 path = package.check_relative(spec.paths(item))
                 source = scratch / f"{index}-{n}.txt"
                 package.put_chunks(scratch, source.name,
-                                   stream.utf8_blocks(stream.render_chunks(env, spec, context, item)))
+                                   stream.utf8_blocks(stream.render_chunks(env, spec, values, item)))
                 rendered[key] = source
                 pending.append((spec, path, str(source)))
             elif key in rendered:
                 done.append(package.put_chunks(folder, package.check_relative(spec.paths(item)),
                                                stream.file_blocks(rendered[key])))
             else:
-                done.append(stream.write_job(env, spec, context, item, folder))
+                done.append(stream.write_job(env, spec, values, item, folder))
         except package.PackageError as exc:
             raise RenderError(error("package", str(exc), Location(spec.output))) from None
     return done, pending
