@@ -27,7 +27,7 @@ FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
 DOC_PROPERTIES = ("title", "subject", "author", "manager", "company", "category", "keywords", "comments", "status")
 SHEET_KEYS = {"name", "columns", "rows", "header", "freeze", "autofilter", "landscape", "fit_to_width",
               "print_header", "print_footer", "repeat_header", "merges", "validations", "tab_color",
-              "header_format", "zoom", "row_heights", "pick", "print_min_pt"}
+              "header_format", "zoom", "row_heights", "pick", "print_min_pt", "row_levels"}
 MAX_CELL = 32767
 _INVALID_SHEET_CHARS = set("[]:*?/\\")
 
@@ -124,6 +124,7 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
                      "landscape": true, "fit_to_width": true,        # printing: always A4
                      "print_min_pt": 7,        # fit to width only while text prints >= 7 pt
                      "pick": [0, 3, 9],        # write only these cells of each row
+                     "row_levels": [0, 1, 2],  # outline level of each row (0-7), summary above
                      "print_header": {"center": "BANNER"},           # {page} {pages} {sheet}
                      "print_footer": {"right": "Page {page} of {pages}"},
                      "merges": [{"range": [0, 0, 0, 1], "value": "...", "format": "..."}],
@@ -224,8 +225,14 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         _Spec.fail(f"{where}.rows", f"{len(rows)} rows exceed Excel's 1,048,576")
     width = len(columns)
     if header and auto_heights == "auto":
-        _fit_row(ws, 0, [{"value": c.get("header", ""), "format": None} for c in columns], widths,
-                 [header_format] * len(columns), lambda name, where: None)
+        height = _fit_row([{"value": c.get("header", ""), "format": None} for c in columns], widths,
+                          [header_format] * len(columns), lambda name, where: None)
+        if height:
+            ws.set_row(0, height)
+    levels = [_Spec.integer(v, f"{where}.row_levels[{n}]", 0, 7)
+              for n, v in enumerate(_Spec.arr(sheet.get("row_levels", []), f"{where}.row_levels"))]
+    if levels:  # grouped rows fold into the row above them (a heading), Excel's +/- at the left
+        ws.outline_settings(True, False, True, False)
     for r, row in enumerate(rows):
         rw = f"{where}.rows[{r}]"
         row = _Spec.arr(row, rw)
@@ -234,8 +241,10 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         for c, cell in enumerate(row):
             _write_cell(ws, first + r, c, cell, f"{rw}[{c}]", fmt)
         width = max(width, len(row))
-        if auto_heights == "auto":
-            _fit_row(ws, first + r, row, widths, col_formats, fmt)
+        height = _fit_row(row, widths, col_formats, fmt) if auto_heights == "auto" else None
+        level = levels[r] if r < len(levels) else 0
+        if height or level:
+            ws.set_row(first + r, height, None, {"level": level} if level else None)
     last_row = first + len(rows) - 1
     for m, merge in enumerate(_Spec.arr(sheet.get("merges", []), f"{where}.merges")):
         mw = f"{where}.merges[{m}]"
@@ -260,9 +269,10 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         _print_width(ws, sheet, where, widths, min(sizes or {DEFAULT_PT}))
 
 
-def _fit_row(ws: t.Any, row: int, cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
-             fmt: t.Callable[[t.Any, str], t.Any]) -> None:
-    """Set a row's height from its wrapped text (an estimate, the same on every machine).
+def _fit_row(cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
+             fmt: t.Callable[[t.Any, str], t.Any]) -> float | None:
+    """A row's height from its wrapped text (an estimate, the same on every machine); None when
+    the default height holds it.
 
     Excel sizes such rows when it draws them, but LibreOffice keeps the default height of an
     XLSX row, which clips wrapped text; an explicit height shows the whole cell in both.
@@ -286,8 +296,7 @@ def _fit_row(ws: t.Any, row: int, cells: list[t.Any], widths: list[float], col_f
             count = cell.count("\n") + 1
         lines = max(lines, count)
     needed = lines * size * 1.3 + 3
-    if needed > 16:
-        ws.set_row(row, min(409.0, round(needed, 1)))
+    return min(409.0, round(needed, 1)) if needed > 16 else None
 
 
 def _write_cell(ws: t.Any, row: int, col: int, cell: t.Any, where: str,

@@ -22,6 +22,14 @@ from tests.conftest import FLAGSHIP, ROOT
 
 HEADER = ["Serial", "Inject id", "DTG", "D-time", "Day", "From", "To", "Method", "Net", "Title", "Description",
           "Expected action", "Objectives", "Threat kind", "Catalogue ids", "Responsible controller", "Status"]
+
+
+def _header(ctx: dict) -> list[str]:
+    """All injects' header for a definition: HEADER with the hierarchy columns after Day and the
+    exercise's own columns (x-media-channel → "Media channel") before Responsible controller."""
+    place = (["Phase"] if ctx["phases"] else []) + (["Main event", "Main incident"] if ctx["main_events"] else [])
+    own = [n[2:].replace("-", " ").replace("_", " ") for n in ctx["exercise"]["msel_columns"]]
+    return HEADER[:5] + place + HEADER[5:15] + [o[:1].upper() + o[1:] for o in own] + HEADER[15:]
 CTX = {"exercise": {"startex": "2027-05-10T06:00:00Z"}}
 
 
@@ -47,7 +55,8 @@ def test_workbook_sheets_header_rows_and_print_setup(package: Path, flagship: di
     wb = openpyxl.load_workbook(package / "msel" / "msel.xlsx")
     days = flagship["days"]
     injects = flagship["injects"]
-    assert wb.sheetnames == ["Read me", "All injects", *[f"{d['label']} {d['date']}" for d in days]]
+    storylines = ["By main event"] if flagship["main_events"] else []
+    assert wb.sheetnames == ["Read me", "All injects", *storylines, *[f"{d['label']} {d['date']}" for d in days]]
     banner = flagship["exercise"]["banner"]
     assert wb.properties.created.isoformat() == "2027-05-10T06:00:00"
 
@@ -65,9 +74,12 @@ def test_workbook_sheets_header_rows_and_print_setup(package: Path, flagship: di
             assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
 
     every = wb["All injects"]
-    assert [c.value for c in every[1]] == HEADER
+    header = _header(flagship)
+    col = {name: header.index(name) for name in header}
+    assert [c.value for c in every[1]] == header
     assert every.freeze_panes == "C2"
-    assert every.auto_filter.ref == f"A1:Q{len(injects) + 1}"
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert every.auto_filter.ref == f"A1:{last}{len(injects) + 1}"
     assert every.print_title_rows == "$1:$1"
     rows = list(every.iter_rows(min_row=2, values_only=True))
     assert len(rows) == len(injects)
@@ -75,17 +87,21 @@ def test_workbook_sheets_header_rows_and_print_setup(package: Path, flagship: di
     by_id = {i["id"]: i for i in injects}
     for row in rows:
         inj = by_id[row[1]]
-        assert row[0] == inj["serial"] and row[2] == inj["dtg"] and row[9] == inj["title"]
+        assert row[0] == inj["serial"] and row[2] == inj["dtg"] and row[col["Title"]] == inj["title"]
         assert row[4] == f"D+{inj['day']}"
         if inj["threat"] and inj["threat"]["ids"]:
             first = inj["threat"]["ids"][0]
-            assert row[14].splitlines()[0] == f"{first['id']} {first['name']}"
-    assert every.column_dimensions["K"].width > 50  # description
-    assert every["K2"].alignment.wrap_text
+            assert row[col["Catalogue ids"]].splitlines()[0] == f"{first['id']} {first['name']}"
+    description = openpyxl.utils.get_column_letter(col["Description"] + 1)
+    assert every.column_dimensions[description].width > 50
+    assert every[f"{description}2"].alignment.wrap_text
 
     for day in days:  # the columns for printing
         ws = wb[f"{day['label']} {day['date']}"]
-        assert [c.value for c in ws[1]] == [HEADER[i] for i in (0, 3, 5, 6, 7, 9, 10, 11, 15, 16)]
+        desk = ["Serial", "D-time", *header[5:col["From"]], "From", "To", "Method", "Title", "Description",
+                "Expected action", *header[col["Catalogue ids"] + 1:col["Responsible controller"]],
+                "Responsible controller", "Status"]
+        assert [c.value for c in ws[1]] == desk
         assert ws.freeze_panes == "C2" and ws.auto_filter.ref
         assert [r[0] for r in ws.iter_rows(min_row=2, values_only=True)] == \
             [by_id[i]["serial"] for i in day["injects"]]
