@@ -20,11 +20,11 @@ def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], fo
     """Draft a full exercise definition from BRIEF and the inject library into OUTPUT.
 
     The draft is split into files (exercise.yaml including forces.yaml, comms.yaml,
-    excon.yaml and injects/dayN.yaml, with the JSON Schemas for editors) and passes
-    `exgen validate --strict`: injects inside the battle rhythm, every objective and every
-    trained unit covered, constraints that make each PACE plan switch to its alternate, and
-    contingency injects. Same brief, library and seed give the same files. A coverage report
-    is printed at the end.
+    excon.yaml, storyline.yaml and injects/dayN.yaml, with the JSON Schemas for editors) and
+    passes `exgen validate --strict`: injects inside the battle rhythm, every objective and
+    every trained unit covered, constraints that make each PACE plan switch to its alternate,
+    contingency injects, and every inject in a main incident of a main event and a phase.
+    Same brief, library and seed give the same files. A coverage report is printed at the end.
 
     Problems in the brief or a library are printed as `path:line:col: severity[code]:
     message`; exit code 1 when nothing was written.

@@ -68,7 +68,8 @@ def write(dest: Path, kind: str, *, force: bool = False) -> list[Path]:
             if path.is_dir() and not path.is_symlink():
                 raise InitError(f"{path} is a directory; remove it or choose another directory")
         if in_the_way and not force:
-            shown = ", ".join(str(p) for p in in_the_way[:5]) + (" ..." if len(in_the_way) > 5 else "")
+            limit = len(definition_files(kind))  # name every definition file; the schemas come after them
+            shown = ", ".join(str(p) for p in in_the_way[:limit]) + (" ..." if len(in_the_way) > limit else "")
             raise InitError(f"{len(in_the_way)} file{'s' if len(in_the_way) != 1 else ''} would be "
                             f"overwritten: {shown}; use --force to overwrite, or choose another directory")
         return output.write(str(dest), files)

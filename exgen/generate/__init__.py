@@ -9,8 +9,9 @@ core's atomic staging.
 One module, one idea: :mod:`library` (the inject library as data), :mod:`brief` (the brief and
 its checks), :mod:`forces` (what the order of battle says about recipients), :mod:`place`
 (days and times in the battle rhythm), :mod:`comms_plan` (constraints that exercise each PACE
-plan), :mod:`select` (which pattern goes to whom on which day), :mod:`cast` (EXCON: cells, role
-players, controllers, evaluators), :mod:`compose` (slots to injects), :mod:`verify` (in-memory
+plan), :mod:`select` (which pattern goes to whom on which day), :mod:`hierarchy` (phases, main
+events and incidents, and each inject's place in them), :mod:`cast` (EXCON: cells, role players,
+controllers, evaluators), :mod:`compose` (slots to injects), :mod:`verify` (in-memory
 check and repair, final check), :mod:`write` (stable YAML, atomic move), :mod:`coverage` (the
 report) and :mod:`draft` (the whole run). The click command lives in :mod:`exgen.cli.generate`.
 

@@ -26,11 +26,15 @@ if t.TYPE_CHECKING:
 
 SCHEMA = "brief.schema.json"
 #: Sections copied from the brief into the draft as they are.
-DEFINITION_SECTIONS = ("systems", "units", "nets", "pace", "constraints")
+DEFINITION_SECTIONS = ("phases", "systems", "units", "nets", "pace", "constraints", "main_incidents")
 #: Objective fields only the brief has.
 BRIEF_ONLY = ("capabilities", "min_injects")
-#: Findings about what the generator is about to write, so not the brief's problem.
-GENERATED_CODES = frozenset({"objective-not-exercised", "objective-not-evaluated", "unit-without-inject"})
+#: Main-event fields only the brief has.
+EVENT_ONLY = ("storylines", "kinds")
+#: Findings about what the generator is about to write, so not the brief's problem (a custom column
+#: is checked against inject_fields instead, and events against the drafted injects).
+GENERATED_CODES = frozenset({"objective-not-exercised", "objective-not-evaluated", "unit-without-inject",
+                             "event-without-injects", "unknown-msel-column"})
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class Brief:
     storylines: tuple[str, ...]
     places: tuple[Place, ...]
     nations: tuple[str, ...]
+    inject_fields: dict[str, str]
 
     @property
     def data(self) -> dict[str, t.Any]:
@@ -108,6 +113,7 @@ def load_brief(path: str | os.PathLike[str]) -> tuple[Brief | None, list[Diagnos
         actors=dict(sorted((threats.get("actors") or {}).items())),
         storylines=tuple(data.get("storylines") or ()), places=places,
         nations=tuple((data.get("excon") or {}).get("nations") or ()),
+        inject_fields=dict(data.get("inject_fields") or {}),
     )
     return brief, found
 
@@ -124,6 +130,8 @@ def definition_view(brief: Brief, cells: t.Iterable[dict[str, t.Any]] = ()) -> d
     for key in DEFINITION_SECTIONS:
         if key in data:
             out[key] = data[key]
+    if "main_events" in data:
+        out["main_events"] = [{k: v for k, v in e.items() if k not in EVENT_ONLY} for e in data["main_events"]]
     excon = data.get("excon") or {}
     own = list(excon.get("cells") or [])
     known = {c["id"] for c in own}
@@ -171,6 +179,20 @@ def _references(brief: Brief, lib: Library) -> list[Diagnostic]:
         if name is not None and name not in lib.archetypes:
             found.append(at(sources, f"/excon/role_players/{i}/archetype", "unknown-archetype",
                             f"no archetype '{name}' in the library{did_you_mean(name, sorted(lib.archetypes))}"))
+    for i, event in enumerate(brief.data.get("main_events") or []):
+        for j, sid in enumerate(event.get("storylines") or []):
+            if sid not in brief.storylines:
+                known = sorted(brief.storylines)
+                found.append(at(sources, f"/main_events/{i}/storylines/{j}", "unknown-storyline",
+                                f"main event {event['id']} names storyline '{sid}', which the brief does not play "
+                                f"(storylines: {', '.join(known) or 'none'}){did_you_mean(sid, known)}"))
+    columns = (brief.data["exercise"].get("msel_columns") or [])
+    for n, name in enumerate(columns):
+        if name not in brief.inject_fields:
+            found.append(at(sources, f"/exercise/msel_columns/{n}", "unknown-msel-column",
+                            f"MEL/MIL column '{name}' is not among the brief's inject_fields, so no drafted inject "
+                            f"would carry it; add '{name}' to inject_fields or drop the column"
+                            f"{did_you_mean(name, sorted(brief.inject_fields))}"))
     for kind, weight in brief.weights.items():
         if weight > 0 and not any(p.kind == kind for p in lib.free_patterns()):
             found.append(at(sources, f"/threats/weights/{kind}", "threat-kind-not-in-library",
@@ -186,6 +208,7 @@ def check_coverage(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[
     if not days:
         found.append(at(sources, "/battle_rhythm", "battle-rhythm-empty",
                         "the battle rhythm leaves no window of an hour or more between STARTEX and ENDEX"))
+    found += _phase_gaps(brief, forces.model, days)
     have = lib.capabilities()
     for o in brief.objectives:
         missing = [(j, tag) for j, tag in enumerate(o.tags) if tag not in have]
@@ -213,3 +236,31 @@ def check_coverage(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[
                             f"no library pattern suits training-audience unit {unit.id} (category "
                             f"{unit.category}, echelon {unit.echelon or 'none'}); add one in a --library directory"))
     return found
+
+
+def _phase_gaps(brief: Brief, model: Exercise, days: t.Sequence[Day]) -> list[Diagnostic]:
+    """inject-outside-phase: the brief's phases leave part of the battle rhythm uncovered, where a drafted
+    inject would fall in no phase."""
+    from exgen.generate.place import GRID
+
+    spans = sorted((p.start, p.end) for p in model.phases if p.end > p.start)
+    if not spans:
+        return []
+    gaps: list[tuple[int, int]] = []
+    for day in days:
+        cur, last = day.start, day.end - GRID  # injects are placed from the window's start to its last mark
+        for start, end in spans:
+            if start > cur:
+                gaps.append((cur, min(start, last)))
+            cur = max(cur, end + 1)
+            if cur > last:
+                break
+        if cur <= last:
+            gaps.append((cur, last))
+    gaps = [(a, b) for a, b in gaps if a <= b]
+    if not gaps:
+        return []
+    where = ", ".join(f"{model.dtime(a)} to {model.dtime(b)}" for a, b in gaps)
+    return [at(brief.document.sources, "/phases", "inject-outside-phase",
+               f"the phases leave part of the battle rhythm uncovered ({where}); an inject drafted there would "
+               "fall in no phase: extend or add a phase, or narrow battle_rhythm")]

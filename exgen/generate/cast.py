@@ -1,10 +1,13 @@
 """EXCON for a draft: the cells, role players, controllers and evaluators its injects need.
 
 The brief's own entries come first and win; the rest is generated: a role player per library
-archetype the injects use (``RP-<ARCHETYPE>``, nation drawn per archetype from the exercise's
-nations, adversary personas without one), the library cells they and the injects belong to, a
-controller per cell that sends injects (``CTRL-<CELL>``), and an evaluator for each objective no
-evaluator of the brief assesses (``EV-<OBJECTIVE>``).
+archetype the injects use (``RP-<ARCHETYPE>``: a civil persona gets the brief's ``excon.culture``
+when the region it belongs to is fictional, else a country drawn per archetype from the exercise's
+nations, organisations left out; an adversary persona gets no nation but
+``excon.adversary_culture``, else the exercise's ``culture``, so its name comes from the fictional
+actor's own list), the library cells they and the injects belong to, a controller per cell that
+sends injects (``CTRL-<CELL>``), and an evaluator for each objective no evaluator of the brief
+assesses (``EV-<OBJECTIVE>``).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import random
 import typing as t
 from dataclasses import dataclass, field
 
+from exgen.core.organisations import is_organisation
 from exgen.core.seeding import entity_seed
 from exgen.generate.forces import AUDIENCE
 from exgen.generate.library import HICON
@@ -109,19 +113,30 @@ def _role_player(brief: Brief, lib: Library, forces: Forces, name: str, seed: in
     rp: dict[str, t.Any] = {"id": _unique(f"RP-{name.upper()}", taken), "cell": arch.cell}
     working = brief.data["exercise"].get("working_language", "en")
     languages = [working]
-    if not arch.hostile:
-        nations = list(brief.nations) or forces.nations()
+    excon = brief.data.get("excon") or {}
+    culture = (excon.get("adversary_culture") or brief.data["exercise"].get("culture") if arch.hostile
+               else excon.get("culture"))
+    if not arch.hostile and not culture:
+        # a civil persona (a mayor, a journalist) is a person of a country, never of NATO or EUFOR
+        nations = _countries(brief.nations) or _countries(forces.nations())
         if nations:
             nation = random.Random(entity_seed(seed, "role_player", name)).choice(nations)
             rp["nation"] = nation
             languages = [*forces.languages(nation), working]
     rp["portrays"] = arch.portrays
+    if culture:
+        rp["culture"] = culture
     rp["languages"] = list(dict.fromkeys(languages))
     if arch.organisation:
         rp["organisation"] = arch.organisation
     if arch.description:
         rp["description"] = arch.description
     return rp
+
+
+def _countries(nations: t.Iterable[str]) -> list[str]:
+    """``nations`` without the organisation codes among them, in order."""
+    return [n for n in nations if not is_organisation(n)]
 
 
 def _controller_units(out: Cast, slots: t.Sequence[Slot]) -> None:

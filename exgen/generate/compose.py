@@ -18,6 +18,7 @@ if t.TYPE_CHECKING:
     from exgen.generate.brief import Brief, Place
     from exgen.generate.cast import Cast
     from exgen.generate.forces import Forces
+    from exgen.generate.hierarchy import Placement
     from exgen.generate.library import Library
     from exgen.generate.select import Slot
 
@@ -77,8 +78,13 @@ class Places:
 
 
 def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces, cast: Cast,
-            seed: int) -> tuple[list[dict[str, t.Any]], dict[int, str]]:
-    """Injects in time order (definition-shaped) and each slot's inject id (by ``id(slot)``)."""
+            seed: int, placement: t.Mapping[str, Placement] | None = None
+            ) -> tuple[list[dict[str, t.Any]], dict[int, str]]:
+    """Injects in time order (definition-shaped) and each slot's inject id (by ``id(slot)``).
+
+    With ``placement`` (slot key -> its place in the MEL hierarchy) each inject names its incident,
+    and the brief's ``inject_fields`` are filled in.
+    """
     order = sorted(range(len(slots)), key=lambda i: (slots[i].time, i))
     width = max(3, len(str(len(slots))))
     ids = {id(slots[i]): f"INJ-{n:0{width}d}" for n, i in enumerate(order, start=1)}
@@ -96,10 +102,12 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
                          story_actor)
         p = slot.pattern
         inj: dict[str, t.Any] = {
-            "id": ids[id(slot)], "serial": n, "time": format_dtime(t.cast(int, slot.time), info.startex),
-            "from": sender, "to": list(slot.to), "method": rng.choice(p.methods),
-            "title": text.clip(text.fill(p.title, values), TITLE_LIMIT),
-        }
+            "id": ids[id(slot)], "serial": n, "time": format_dtime(t.cast(int, slot.time), info.startex)}
+        where_in = (placement or {}).get(slot.key)
+        if where_in is not None:
+            inj["incident"] = where_in.incident
+        inj.update({"from": sender, "to": list(slot.to), "method": rng.choice(p.methods),
+                    "title": text.clip(text.fill(p.title, values), TITLE_LIMIT)})
         for key in ("description", "expected_action"):
             if getattr(p, key):
                 inj[key] = text.fill(getattr(p, key), values)
@@ -122,6 +130,7 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
         if id(slot) in children:
             inj["contingency"] = children[id(slot)]
         inj["notes"] = _notes(slot, ids, values)
+        inj.update(_fields(brief, slot, values, inj, where_in))
         injects.append(inj)
     return injects, ids
 
@@ -149,6 +158,19 @@ def _values(slot: Slot, brief: Brief, forces: Forces, place: str, exercise: str,
         values["partner"] = " and ".join(dict.fromkeys(k.partner for k in links))
         values["partner_name"] = " and ".join(dict.fromkeys(forces.short(k.partner) for k in links))
     return values
+
+
+def _fields(brief: Brief, slot: Slot, values: dict[str, str], inj: dict[str, t.Any],
+            where: Placement | None) -> dict[str, str]:
+    """The brief's custom inject fields, filled for this inject; a field that comes out empty is left out."""
+    more = {"kind": slot.pattern.kind, "method": inj["method"], "pattern": slot.pattern.id,
+            "storyline": slot.story[0] if slot.story else "", "sender": inj["from"],
+            "event": where.event if where else "", "event_title": where.event_title if where else "",
+            "incident": where.incident if where else "", "phase": where.phase if where else "",
+            "phase_title": where.phase_title if where else ""}
+    filled = {name: " ".join(text.fill(template, {**values, **more}).split())
+              for name, template in brief.inject_fields.items()}
+    return {name: value for name, value in filled.items() if value}
 
 
 def _requires(slot: Slot, forces: Forces) -> list[dict[str, t.Any]]:

@@ -1,8 +1,8 @@
 """The coverage report printed after a draft: what it tests, as plain text within 100 columns.
 
-Objectives x injects (with the minimum asked for), training audience x injects, the PACE
-levels each plan actually uses over the exercise and the constraints that force them, and
-what the generator could not do.
+Objectives x injects (with the minimum asked for), training audience x injects, main events x
+injects (by incident and phase), the PACE levels each plan actually uses over the exercise and the
+constraints that force them, and what the generator could not do or drafted for the brief.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ def report(model: Exercise, picture: CommsPicture, brief: Brief, out: str, seed:
         head = f"  {u.id:<14} {len(ids):>3}  "
         lines.append(head + _clip(u.name, width - len(head)))
         lines += _wrap(" ".join(ids), width, indent=" " * 6)
+    lines += _hierarchy(model, width)
     lines += ["", "PACE levels exercised (x carries traffic at some time, - never used, . not set)"]
     for tl in picture.pairs:
         plan = next(p for p in model.pace if p.id == tl.pace_id)
@@ -62,6 +63,23 @@ def report(model: Exercise, picture: CommsPicture, brief: Brief, out: str, seed:
         for note in notes:
             lines += _wrap(f"  {note}", width, indent=" " * 4)
     return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def _hierarchy(model: Exercise, width: int) -> list[str]:
+    """Main events x injects, each incident with its phase and injects."""
+    if not model.main_events:
+        return []
+    lines = ["", "Main events x injects (each incident with its phase)"]
+    for e in model.main_events:
+        incidents = [c for c in model.main_incidents if c.event == e.id]
+        count = sum(i.incident in {c.id for c in incidents} for i in model.injects)
+        head = f"  {e.id:<10} {count:>3}  "
+        lines.append(head + _clip(e.title, width - len(head)))
+        for c in incidents:
+            ids = [i.id for i in model.injects if i.incident == c.id]
+            if ids:
+                lines += _wrap(f"{c.id} ({c.phase or 'no phase'}): {' '.join(ids)}", width, indent=" " * 6)
+    return lines
 
 
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:

@@ -20,6 +20,7 @@ from exgen.generate import (
     comms_plan,
     compose,
     coverage,
+    hierarchy,
     library,
     place,
     select,
@@ -34,13 +35,17 @@ if t.TYPE_CHECKING:
     from exgen.generate.place import Day
 
 #: Order of the top-level sections within the merged draft data.
-SECTIONS = ("exgen", "exercise", "objectives", "systems", "units", "nets", "pace", "constraints", "excon", "injects")
+SECTIONS = ("exgen", "exercise", "objectives", "phases", "systems", "units", "nets", "pace", "constraints", "excon",
+            "main_events", "main_incidents", "injects")
 #: Which file each section is written to (injects go to injects/dayN.yaml).
-FILES = {"forces.yaml": ("systems", "units"), "comms.yaml": ("nets", "pace", "constraints"), "excon.yaml": ("excon",)}
+FILES = {"forces.yaml": ("systems", "units"), "comms.yaml": ("nets", "pace", "constraints"), "excon.yaml": ("excon",),
+         "storyline.yaml": ("phases", "main_events", "main_incidents")}
 ABOUT = {
     "forces.yaml": "Forces: equipment types (systems) and the order of battle (units), from the brief.",
     "comms.yaml": "Communications plan from the brief; constraints GEN-* were added to exercise each PACE plan.",
     "excon.yaml": "Exercise control: the brief's cells, role players, controllers and evaluators, and generated ones.",
+    "storyline.yaml": "The MEL hierarchy: phases, main events and main incidents, the brief's or drafted (see the "
+                      "coverage report). EXCON only.",
 }
 
 
@@ -80,7 +85,10 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     found += brief_mod.check_coverage(brief, lib, forces, days)
     if has_errors(found):
         return Result(sort_diagnostics(found))
-    data, notes = make(brief, lib, forces, days, seed)
+    data, notes, problems = make(brief, lib, forces, days, seed)
+    found += problems
+    if has_errors(found):
+        return Result(sort_diagnostics(found))
     files = write.files(*split(data, brief, seed, len(library_dirs)))
     target = Path(out)
     try:
@@ -101,14 +109,22 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
 
 
 def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
-         seed: int) -> tuple[dict[str, t.Any], list[str]]:
-    """The draft as one merged, definition-shaped document, and notes on what could not be done."""
+         seed: int) -> tuple[dict[str, t.Any], list[str], list[Diagnostic]]:
+    """The draft as one merged, definition-shaped document, notes on what could not be done or was
+    drafted for the brief, and problems of the brief only the drafted injects reveal (a main event
+    no inject serves)."""
     from exgen.model import parse_duration
 
     model = forces.model
     kinds = {k for p in lib.patterns.values() for k in p.triggers}
     plan = comms_plan.plan(model, forces, days, seed, brief.actors, kinds)
-    slots = select.select(brief, lib, forces, days, plan.triggers, seed)
+    events = hierarchy.brief_events(brief)
+
+    def event_of(slot: select.Slot) -> str | None:
+        found = hierarchy.match(brief, slot, events)
+        return found.id if found is not None else None
+
+    slots = select.select(brief, lib, forces, days, plan.triggers, seed, [e.id for e in events], event_of)
 
     def follow_up(slot: select.Slot) -> tuple[Pattern, int] | None:
         name = slot.pattern.follow_up
@@ -125,16 +141,17 @@ def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
 
     offset = model.info.startex.hour * 60 + model.info.startex.minute
     slots = place.schedule(slots, days, offset, seed, follow_up, contingency)
+    tree = hierarchy.build(brief, lib, model, slots)
     excon = cast.cast(brief, lib, forces, slots, seed)
-    injects, _ = compose.compose(slots, brief, lib, forces, excon, seed)
+    injects, _ = compose.compose(slots, brief, lib, forces, excon, seed, tree.placement)
     view = brief_mod.definition_view(brief)
     data: dict[str, t.Any] = {key: view[key] for key in SECTIONS if key in view}
     data["constraints"] = [*view.get("constraints", []), *plan.constraints]
     data["excon"] = excon.excon()
-    data["injects"] = injects
+    data.update(phases=tree.phases, main_events=tree.events, main_incidents=tree.incidents, injects=injects)
     data = {key: data[key] for key in SECTIONS if key in data and data[key] != []}
-    notes = plan.notes + verify.repair(data)
-    return data, notes
+    notes = plan.notes + tree.notes + verify.repair(data)
+    return data, notes, tree.problems
 
 
 def split(data: dict[str, t.Any], brief: Brief, seed: int, extra_libraries: int

@@ -94,6 +94,7 @@ class Storyline:
     title: str
     steps: tuple[tuple[str, int], ...]
     actor: str = ""
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -250,7 +251,7 @@ def _build(chosen: dict[str, dict[str, _Item]]) -> Library:
     patterns = {key: _pattern(chosen["patterns"][key].raw) for key in sorted(chosen["patterns"])}
     storylines = {
         key: Storyline(key, raw["title"], tuple((s["pattern"], int(s["day"])) for s in raw["steps"]),
-                       raw.get("actor", ""))
+                       raw.get("actor", ""), raw.get("description", ""))
         for key, raw in ((k, chosen["storylines"][k].raw) for k in sorted(chosen["storylines"]))
     }
     archetypes = {

@@ -5,8 +5,10 @@ by what the slot is for, never from one shared stream. Choices favour patterns u
 units and days loaded least, so a draft spreads its injects.
 
 Order: (1) PACE triggers at fixed times; (2) storyline steps on their days; (3) injects until
-every objective is exercised by its minimum number; (4) one inject for every trained unit not
-yet addressed; (5) the threat mix, drawn by weight, until the days hold ``injects_per_day``.
+every objective is exercised by its minimum number; (4) one inject for each main event of the
+brief that no inject so far belongs to (see :mod:`exgen.generate.hierarchy`); (5) one inject for
+every trained unit not yet addressed; (6) the threat mix, drawn by weight, until the days hold
+``injects_per_day``.
 """
 
 from __future__ import annotations
@@ -71,8 +73,13 @@ def objectives_of(pattern: Pattern, to: t.Sequence[str], objectives: t.Sequence[
 
 
 def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], triggers: t.Sequence[Trigger],
-           seed: int) -> list[Slot]:
-    """Every slot of the draft but the contingencies, each with a day (triggers also a time)."""
+           seed: int, events: t.Sequence[str] = (), event_of: t.Callable[[Slot], str | None] | None = None
+           ) -> list[Slot]:
+    """Every slot of the draft but the contingencies, each with a day (triggers also a time).
+
+    ``events`` are the ids of the brief's main events and ``event_of`` says which of them a slot
+    would belong to (:func:`exgen.generate.hierarchy.match`), so each gets an inject.
+    """
     state = _State()
     for trig in triggers:
         _trigger_slot(state, brief, lib, forces, trig, seed)
@@ -84,6 +91,8 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
             if not _cover(state, brief, lib, forces, days, f"obj:{o.id}:{n}", seed, o):
                 break  # not coverable: the brief check reports it before generation
             n += 1
+    if event_of is not None:
+        _cover_events(state, brief, lib, forces, days, seed, events, event_of)
     for uid in forces.audience:
         if not state.load[uid]:
             _cover(state, brief, lib, forces, days, f"unit:{uid}", seed, unit=uid)
@@ -92,6 +101,20 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
     while len(state.slots) < target and _fill(state, brief, lib, forces, days, f"fill:{k}", seed):
         k += 1
     return state.slots
+
+
+def _cover_events(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], seed: int,
+                  events: t.Sequence[str], event_of: t.Callable[[Slot], str | None]) -> None:
+    """One inject for each main event no slot so far belongs to, of a pattern that would belong to it."""
+    for event in events:
+        if any(event_of(s) == event for s in state.slots):
+            continue
+
+        def fits(p: Pattern, to: tuple[str, ...], event: str = event) -> bool:
+            probe = Slot("", p, to, days[0], objectives=objectives_of(p, to, brief.objectives))
+            return event_of(probe) == event
+
+        _cover(state, brief, lib, forces, days, f"event:{event}", seed, event=(event, fits))
 
 
 def _rng(seed: int, key: str) -> random.Random:
@@ -147,8 +170,10 @@ def _storyline(state: _State, brief: Brief, lib: Library, forces: Forces, days: 
 
 
 def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], key: str, seed: int,
-           objective: Objective | None = None, unit: str | None = None) -> bool:
-    """Add one inject exercising ``objective`` (or addressing ``unit``); False when none can."""
+           objective: Objective | None = None, unit: str | None = None,
+           event: tuple[str, t.Callable[[Pattern, tuple[str, ...]], bool]] | None = None) -> bool:
+    """Add one inject exercising ``objective`` (or addressing ``unit``, or belonging to main event
+    ``event``: its id and a test of pattern and recipients); False when none can."""
     rng = _rng(seed, key)
     pairs: list[tuple[Pattern, str]] = []
     weights: list[float] = []
@@ -157,6 +182,8 @@ def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Se
             continue
         among = [unit] if unit else (objective.audience if objective and objective.audience else None)
         for u in forces.recipients(p, among):
+            if event is not None and not event[1](p, (u,)):
+                continue
             covers = objectives_of(p, (u,), brief.objectives)
             spread = (1 + state.uses[p.id]) ** 2 * (1 + state.load[u])
             weight = (1 + len(covers)) * _near(brief, forces, p, u) / spread
@@ -165,7 +192,8 @@ def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Se
     if not pairs:
         return False
     pattern, to = rng.choices(pairs, weights)[0]
-    reason = f"covers {objective.id}" if objective else f"addresses {unit}"
+    reason = (f"covers {objective.id}" if objective else f"carries main event {event[0]}" if event
+              else f"addresses {unit}")
     state.add(Slot(key, pattern, (to,), _day(state, days, rng), reason=reason,
                    objectives=objectives_of(pattern, (to,), brief.objectives)))
     return True

@@ -16,7 +16,7 @@ from exgen.cli import cli
 from exgen.cli import scaffold as init
 from tests.conftest import ROOT
 
-DEFINITION_FILES = ["exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml", "injects.yaml"]
+DEFINITION_FILES = ["exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml", "storyline.yaml", "injects.yaml"]
 MODELINE = re.compile(r"^# yaml-language-server: \$schema=(\S+)$")
 
 
@@ -39,7 +39,7 @@ def test_scaffold_is_valid_with_strict(tmp_path: Path, kind: str) -> None:
     code, out, _ = run("validate", "--strict", str(dest / "exercise.yaml"))
     assert code == 0, out
     assert "warning[" not in out and "error[" not in out
-    assert out.splitlines()[-1] == "5 files, 0 errors, 0 warnings"
+    assert out.splitlines()[-1] == "6 files, 0 errors, 0 warnings"
 
 
 @pytest.mark.parametrize("kind", init.TYPES)

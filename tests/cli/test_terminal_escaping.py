@@ -46,7 +46,7 @@ def test_printable_escapes_every_control_and_keeps_text() -> None:
 def hostile_copy(flagship_copy: Path) -> Path:
     """The flagship with an extra objective (never exercised: its title is echoed in a warning)
     and an inject whose titles carry escape sequences, a BEL, a CSI, a bidi override and a newline."""
-    plant(flagship_copy, "objectives:\n", f"objectives:\n  - {{id: TO-99, title: {HOSTILE_TITLE}}}\n")
+    plant(flagship_copy, "\nobjectives:\n", f"\nobjectives:\n  - {{id: TO-99, title: {HOSTILE_TITLE}}}\n")
     day1 = flagship_copy.parent / "injects" / "day1.yaml"
     plant(day1, 'title: "MND FRAGO 03: MNB assumes responsibility for the Dalvora corridor"',
           f"title: {HOSTILE_TITLE}")

@@ -62,6 +62,16 @@ def _assert_sound(out: Path, brief_path: Path, report: str) -> None:
             assert c.intended
             triggers = [i for i in model.injects if f"constraint {c.id} " in i.notes]
             assert triggers and all(i.requires for i in triggers), c.id
+    # Every inject serves a main incident whose phase holds it; every main event has an inject.
+    incidents = {c.id: c for c in model.main_incidents}
+    phases = {p.id: p for p in model.phases}
+    for inj in model.injects:
+        assert inj.incident in incidents, inj.id
+        phase = phases[incidents[inj.incident].phase]
+        assert phase.start <= inj.time <= phase.end, (inj.id, phase.id)
+    assert {incidents[i.incident].event for i in model.injects} == {e.id for e in model.main_events}
+    # Every custom column is filled on some inject.
+    assert all(any(name in dict(i.custom) for i in model.injects) for name in model.info.msel_columns)
     assert all(len(line) <= 100 for line in report.splitlines()), report
 
 
@@ -102,14 +112,14 @@ def test_draft_layout_modelines_and_quoting(tmp_path: Path) -> None:
     assert draft.generate(str(FLAGSHIP_BRIEF), str(out), seed=3).ok
     files = _files(out)
     root = yaml.safe_load(files["exercise.yaml"])
-    assert root["include"][:3] == ["forces.yaml", "comms.yaml", "excon.yaml"]
+    assert root["include"][:4] == ["forces.yaml", "comms.yaml", "excon.yaml", "storyline.yaml"]
     assert all(name in files for name in root["include"])
-    assert all(name.startswith("injects/day") for name in root["include"][3:])
+    assert all(name.startswith("injects/day") for name in root["include"][4:])
     assert files["exercise.yaml"].startswith(b"# yaml-language-server: $schema=schemas/exercise.schema.json\n")
     assert files["injects/day1.yaml"].startswith(b"# yaml-language-server: $schema=../schemas/exercise-fragment")
     assert "schemas/exercise.schema.json" in files and "schemas/exercise-fragment.schema.json" in files
     text = files["injects/day2.yaml"].decode()
-    assert '  - id: "INJ-' in text and 'time: "D+1 ' in text
+    assert '  - id: "INJ-' in text and 'time: "D+1 ' in text and '    incident: "MI-' in text
     assert b'sidc: "10131002181100000000"' in files["forces.yaml"]
     # The brief-only fields stay in the brief.
     assert all("capabilities" not in o and "min_injects" not in o for o in root["objectives"])
