@@ -8,6 +8,7 @@ at the file, line and column the source map gives for its JSON pointer.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 from exgen.core import pointer as json_pointer
@@ -59,7 +60,8 @@ def _describe(err: jsonschema.ValidationError, sources: Locator) -> list[Diagnos
     where = pointer or "/"
     if kind == "additionalProperties" and isinstance(value, dict):
         allowed = sorted(schema.get("properties", {}))
-        extra = sorted(k for k in value if k not in allowed)
+        patterns = [re.compile(p) for p in schema.get("patternProperties", {})]  # x- fields are allowed
+        extra = sorted(k for k in value if k not in allowed and not any(p.search(k) for p in patterns))
         out = []
         for key in extra:
             hint = did_you_mean(key, allowed)

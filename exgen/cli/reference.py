@@ -26,6 +26,7 @@ SECTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("Top level", "", ROOT_SCHEMA, ""),
     ("exercise", "exercise", ROOT_SCHEMA, "/definitions/exercise"),
     ("objectives", "objectives[]", "objective.schema.json", ""),
+    ("phases", "phases[]", ROOT_SCHEMA, "/definitions/phase"),
     ("systems", "systems[]", "system.schema.json", ""),
     ("units", "units[]", "unit.schema.json", ""),
     ("nets", "nets[]", "net.schema.json", ""),
@@ -36,6 +37,8 @@ SECTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("excon.role_players", "excon.role_players[]", "excon.schema.json", "/definitions/role_player"),
     ("excon.controllers", "excon.controllers[]", "excon.schema.json", "/definitions/controller"),
     ("excon.evaluators", "excon.evaluators[]", "excon.schema.json", "/definitions/evaluator"),
+    ("main_events", "main_events[]", ROOT_SCHEMA, "/definitions/main_event"),
+    ("main_incidents", "main_incidents[]", ROOT_SCHEMA, "/definitions/main_incident"),
     ("injects", "injects[]", "inject.schema.json", ""),
 )
 #: Guards against a trailing newline that the patterns end with; noise to a reader.
@@ -343,9 +346,33 @@ def generate() -> str:
         w.section(heading, [path] if path else [], target, "##")
     contents.append("- [Value types](#value-types)")
     w.value_type_sections()
+    contents += ["- [Named cultures](#named-cultures)", "- [Organisations](#organisations)"]
+    w.lines += _tables()
     version = schemas[ROOT_SCHEMA]["properties"]["exgen"].get("const", 1)
     text = INTRO.format(version=version, contents="\n".join(contents)) + "\n" + "\n".join(w.lines)
     return text.rstrip("\n") + "\n"
+
+
+def _tables() -> list[str]:
+    """The named cultures and the organisations exgen ships, for the culture and nation value types."""
+    from exgen.core import organisations
+    from exgen.enrich.names import cultures
+
+    lines = ["", "## Named cultures", "",
+             "Name lists exgen ships for `culture:` besides the Faker locales (`hr_HR`, `sq_AL` ...). The "
+             "fictional ones are invented for exgen and name only fictional actors and places.", "",
+             "| culture | what it names |", "|---|---|"]
+    lines += [f"| `{name}` | {_cell(text)} |" for name, text in cultures()]
+    lines += ["", "## Organisations", "",
+              "Codes a `nation` may hold besides ISO 3166-1 alpha-2 country codes. Documents print the short "
+              "name and no flag.", "",
+              "| code | short name | official name | kind | part of |", "|---|---|---|---|---|"]
+    for code in sorted(organisations.codes()):
+        o = organisations.lookup(code)
+        if o is not None:
+            lines.append(f"| `{o.code}` | {_cell(o.short_name)} | {_cell(o.name)} | {o.kind} | "
+                         f"{f'`{o.parent}`' if o.parent else ''} |")
+    return lines
 
 
 def main() -> None:

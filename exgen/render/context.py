@@ -15,7 +15,7 @@ from exgen import FORMAT_VERSION, __version__
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
 from exgen.render import charts
 from exgen.render.context_spec import custom, spec_context
-from exgen.render.nations import nation_name
+from exgen.render.nations import nation_entry, nation_name
 
 if t.TYPE_CHECKING:
     from exgen.comms import CommsPicture, PairTimeline
@@ -241,7 +241,7 @@ class _ContextBuilder:
         by_nation: dict[str, list[str]] = defaultdict(list)
         for u in self.m.units:
             by_nation[u.nation].append(u.id)
-        return [{"code": n, "name": nation_name(n), "units": ids} for n, ids in sorted(by_nation.items())]
+        return [{**nation_entry(n), "units": ids} for n, ids in sorted(by_nation.items())]
 
     def net(self, n: t.Any) -> Data:
         reasons = {(net, unit): why for net, unit, why in self.picture.incompatible}
@@ -300,6 +300,7 @@ class _ContextBuilder:
         persona = self.e.evaluators.get(e.id)
         role = "Evaluator, " + ", ".join(e.objectives) if e.objectives else "Evaluator"
         return {"id": e.id, "name": e.name or role, "nation": e.nation,
+                "nation_name": nation_name(e.nation) if e.nation else "",
                 "objectives": list(e.objectives), "units": [self.ref(u) for u in e.units],
                 "persona": _persona(persona)}
 

@@ -111,10 +111,17 @@ def test_every_enum_value_and_required_marker_appears() -> None:
 
 def test_sections_follow_the_outline_order() -> None:
     headings = [h for h in re.findall(r"^## (.+)$", reference.generate(), re.MULTILINE) if h != "Contents"]
-    expected = ["Top level", "`exercise`", "`objectives[]`", "`systems[]`", "`units[]`", "`nets[]`",
+    expected = ["Top level", "`exercise`", "`objectives[]`", "`phases[]`", "`systems[]`", "`units[]`", "`nets[]`",
                 "`pace[]`", "`constraints[]`", "`excon`", "`excon.cells[]`", "`excon.role_players[]`",
-                "`excon.controllers[]`", "`excon.evaluators[]`", "`injects[]`", "Value types"]
+                "`excon.controllers[]`", "`excon.evaluators[]`", "`main_events[]`", "`main_incidents[]`",
+                "`injects[]`", "Value types", "Named cultures", "Organisations"]
     assert [h.split(" — ")[0] for h in headings] == expected
+    # the sections follow the root schema's own order of its sections
+    from exgen.check.schema import load_schemas
+
+    order = [k for k in load_schemas()["exercise.schema.json"]["properties"] if k not in ("exgen", "include")]
+    shown = [h.split(" — ")[0].strip("`").removesuffix("[]") for h in headings[1:-3]]
+    assert [k for k in shown if "." not in k] == order
 
 
 def test_every_link_has_a_target() -> None:

@@ -37,6 +37,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "threat-id-mismatch": (W, "a threat id's catalogue does not fit the threat kind"),
     # personas
     "persona-generated": (INFO, "exgen invents a role player's name or details (listed so none goes unnoticed)"),
+    "unknown-culture": (E, "a culture is neither one of exgen's named name lists nor a locale with person names"),
     # coverage
     "objective-not-exercised": (W, "no inject exercises a training objective"),
     "objective-not-evaluated": (W, "no evaluator evaluates a training objective"),
