@@ -15,7 +15,8 @@ from tests.conftest import FLAGSHIP, TESTS, plant
 
 GOLDEN = TESTS / "golden" / "adriatic-shield"
 #: Package files pinned as golden files (manifest.json pins the hash of every other file).
-GOLDEN_FILES = ["index.html", "msel/msel.csv", "msel/msel.html", "injects/INJ-002.html", "manifest.json"]
+GOLDEN_FILES = ["index.html", "msel/msel.csv", "msel/msel.html", "injects/INJ-002.html", "manifest.json",
+                "spec/exercise-specification.html", "players/exercise-plan.html"]
 
 
 def build(src: Path | str, out: Path, **kw: object) -> pipeline.Built:
