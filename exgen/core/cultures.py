@@ -53,6 +53,40 @@ _NON_LATIN = frozenset({"ar", "bn", "fa", "gu", "he", "hi", "hy", "ja", "ka", "k
 _LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
 
 
+DEFAULT_NATION = "GB"
+# Working language (ISO 639-1) → the nation whose names people without a nation get.
+LANGUAGE_NATIONS: dict[str, str] = {
+    "bg": "BG", "bs": "BA", "cs": "CZ", "da": "DK", "de": "DE", "el": "GR", "en": "GB", "es": "ES",
+    "et": "EE", "fi": "FI", "fr": "FR", "hr": "HR", "hu": "HU", "is": "IS", "it": "IT", "lt": "LT",
+    "lv": "LV", "mk": "MK", "nb": "NO", "nl": "NL", "nn": "NO", "no": "NO", "pl": "PL", "pt": "PT",
+    "ro": "RO", "ru": "RU", "sk": "SK", "sl": "SI", "sq": "AL", "sr": "RS", "sv": "SE", "tr": "TR",
+    "uk": "UA",
+}
+
+
+def default_nation(language: str) -> str:
+    """The nation whose names go with the exercise working language (else GB).
+
+    >>> default_nation("fr"), default_nation("sr-Latn"), default_nation("xx")
+    ('FR', 'RS', 'GB')
+    """
+    base = re.split(r"[-_]", (language or "").strip().lower())[0]
+    return LANGUAGE_NATIONS.get(base, DEFAULT_NATION)
+
+
+def persona_nation(nation: str, language: str) -> str:
+    """The nation a persona of ``nation`` is named from: an international organisation (EU, NATO,
+    EUFOR ...) has no names or calling code of its own and takes those of the working language's
+    nation; documents still print the organisation.
+
+    >>> persona_nation("NATO", "fr"), persona_nation("HR", "fr"), persona_nation("", "fr")
+    ('FR', 'HR', '')
+    """
+    from exgen.core import organisations
+
+    return default_nation(language) if nation and organisations.is_organisation(nation) else nation
+
+
 def nation_code(code: str) -> str:
     """``code`` upper-cased, with the common non-ISO aliases (UK, EL) mapped."""
     code = (code or "").strip().upper()

@@ -23,7 +23,7 @@ import re
 import typing as t
 from dataclasses import dataclass, field
 
-from exgen.core import cultures, organisations
+from exgen.core import cultures
 from exgen.core.seeding import entity_seed
 from exgen.enrich.names import callsign_words
 from exgen.enrich.names.places import STYLES, place_name
@@ -150,9 +150,8 @@ def as_persona_nation(role_player: RolePlayer, language: str) -> RolePlayer:
     """``role_player`` as its persona is drawn: one of an international organisation (EU, NATO,
     EUFOR ...), which has no names or calling code of its own, takes those of the nation of the
     exercise's working language (:func:`default_nation`); documents still print the organisation."""
-    if not organisations.is_organisation(role_player.nation):
-        return role_player
-    return dataclasses.replace(role_player, nation=default_nation(language))
+    nation = cultures.persona_nation(role_player.nation, language)
+    return role_player if nation == role_player.nation else dataclasses.replace(role_player, nation=nation)
 
 
 def enrich(model: Exercise, seed: int) -> Enrichment:

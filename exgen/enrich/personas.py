@@ -40,7 +40,7 @@ if t.TYPE_CHECKING:
 
     from exgen.model import RolePlayer
 
-DEFAULT_NATION = "GB"
+DEFAULT_NATION = cultures.DEFAULT_NATION
 DEFAULT_LOCALE = cultures.DEFAULT_LOCALE
 EMAIL_DOMAIN = "exercise.example"
 NATION_LOCALES = cultures.NATION_LOCALES
@@ -54,14 +54,7 @@ CALLING_CODES: dict[str, str] = {
     "RO": "40", "RS": "381", "RU": "7", "SE": "46", "SI": "386", "SK": "421", "TR": "90",
     "UA": "380", "US": "1", "XK": "383",
 }
-# Working language (ISO 639-1) → the nation whose names people without a nation get.
-LANGUAGE_NATIONS: dict[str, str] = {
-    "bg": "BG", "bs": "BA", "cs": "CZ", "da": "DK", "de": "DE", "el": "GR", "en": "GB", "es": "ES",
-    "et": "EE", "fi": "FI", "fr": "FR", "hr": "HR", "hu": "HU", "is": "IS", "it": "IT", "lt": "LT",
-    "lv": "LV", "mk": "MK", "nb": "NO", "nl": "NL", "nn": "NO", "no": "NO", "pl": "PL", "pt": "PT",
-    "ro": "RO", "ru": "RU", "sk": "SK", "sl": "SI", "sq": "AL", "sr": "RS", "sv": "SE", "tr": "TR",
-    "uk": "UA",
-}
+LANGUAGE_NATIONS = cultures.LANGUAGE_NATIONS
 _NANP_AREAS = ("202", "312", "415", "617", "703", "757", "910")
 # Words that say nothing about who a persona is, left out of an e-mail domain made from "portrays".
 _FILLER = frozenset({"a", "an", "the", "of", "for", "and", "or", "to", "in", "at", "on", "by", "with", "from",
@@ -98,10 +91,7 @@ def locale_for(nation: str) -> str:
     return NATION_LOCALES.get(code, DEFAULT_LOCALE)
 
 
-def default_nation(language: str) -> str:
-    """The nation whose names go with the exercise working language (else GB)."""
-    base = re.split(r"[-_]", (language or "").strip().lower())[0]
-    return LANGUAGE_NATIONS.get(base, DEFAULT_NATION)
+default_nation = cultures.default_nation
 
 
 _FAKERS: dict[str, Faker] = {}

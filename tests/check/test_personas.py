@@ -167,3 +167,16 @@ def test_the_card_shows_the_role_players_organisation_never_the_cell(tmp_path: P
     leaky = {**ctx["role_players"][0], "persona": {**ktv, "organisation": "Red Cell hybrid threats"}}
     card = environment().get_template("role_player_card.html.j2").render({**ctx, "role_player": leaky})
     assert "Red Cell" not in organisation_row(card)
+
+
+def test_an_organisation_persona_is_said_to_come_from_the_working_language_as_it_is_printed(tmp_path: Path) -> None:
+    """An organisation has no names of its own: validate names the nation enrich really uses."""
+    rp = ROLE_PLAYERS.replace("nation: ME}", "nation: NATO}")
+    path = definition(tmp_path, rp, ("name: Edge values", "name: Edge values\n  working_language: fr"))
+    listed = infos(validate(path)[1])
+    assert "from the names of nation FR (locale fr_FR)" in listed["/excon/role_players/2"]
+    package = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(path), "-o", str(package), "--only", "role-players"])
+    assert result.exit_code == 0, result.output
+    card = (package / "role-players" / "RP-MAYOR.html").read_text("utf-8")
+    assert "+33 " in card  # the French calling code the info promised

@@ -45,7 +45,8 @@ def check_generated_personas(ctx: Ctx) -> None:
     setting = ctx.model.info.culture
     for r in ctx.model.role_players:
         named = bool(r.name.strip())
-        source = cultures.persona_source(r.culture, r.nation, setting)
+        nation = cultures.persona_nation(r.nation, ctx.model.info.working_language)
+        source = cultures.persona_source(r.culture, nation, setting)
         if source is None and not named:
             continue  # a fictional actor without a culture: printed as what it portrays, nothing invented
         what = "the phone number and e-mail address" if named else "the name, phone number and e-mail address"
