@@ -274,7 +274,7 @@ def test_manifest_records_inputs_seed_and_versions(flagship_package: Path) -> No
     assert manifest["seed"] == 0 and manifest["faker_version"] and manifest["exgen_version"]
     assert "build_key" not in manifest
     inputs = {i["file"] for i in manifest["inputs"]}
-    assert inputs == {"exercise.yaml", "forces.yaml", "comms.yaml", "excon.yaml", "storyline.yaml",
+    assert inputs == {"exercise.yaml", "forces.yaml", "comms.yaml", "civil.yaml", "excon.yaml", "storyline.yaml",
                       "injects/day1.yaml", "injects/day2.yaml", "injects/day3.yaml"}
     for entry in manifest["files"]:
         data = (flagship_package / entry["path"]).read_bytes()

@@ -1,5 +1,7 @@
 """Comms findings, located in the definition: comms-incompatible, pace-degraded, comms-no-path.
 
+The findings on required exchanges (and receive-not-emcon) come from :mod:`exgen.check.comms_delivery`.
+
 The analysis (:mod:`exgen.comms`) says when each level works; this module turns that
 picture into diagnostics a signals officer can act on, naming the constraints to blame.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import typing as t
 
+from exgen.check import comms_delivery
 from exgen.comms import (
     INCOMPATIBLE,
     Cause,
@@ -15,18 +18,19 @@ from exgen.comms import (
     Interval,
     PairTimeline,
     Segment,
-    intersect,
     merge,
     unique_nets,
 )
+from exgen.comms.delivery import exchange_nets, plans_by_pair
 from exgen.core.diagnostics import Diagnostic, Severity, at
 
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
-    from exgen.model import Exchange, Exercise, Inject
+    from exgen.model import Exercise
 
 _LIST_LIMIT = 6
 
+__all__ = ["diagnose", "exchange_nets", "plans_by_pair"]
 
 
 def diagnose(picture: CommsPicture, model: Exercise, sources: Locator) -> list[Diagnostic]:
@@ -34,12 +38,7 @@ def diagnose(picture: CommsPicture, model: Exercise, sources: Locator) -> list[D
     out = _incompatible(picture, model, sources)
     for tl in picture.pairs:
         out += _degraded(tl, picture, model, sources) + _no_path(tl, picture, model, sources)
-    plans = plans_by_pair(model)
-    for inj in model.injects:
-        for ex in inj.requires:
-            problem = _exchange_problem(inj, ex, picture, model, plans)
-            if problem:
-                out.append(at(sources, ex.pointer, "comms-no-path", problem))
+    out += comms_delivery.diagnose(picture, model, sources)
     return out
 
 
@@ -80,77 +79,33 @@ def _degraded(tl: PairTimeline, picture: CommsPicture, model: Exercise, sources:
 
 
 def _no_path(tl: PairTimeline, picture: CommsPicture, model: Exercise, sources: Locator) -> list[Diagnostic]:
-    """comms-no-path: one per plan and set of causes that leave no level working."""
-    groups: dict[tuple[Cause, ...], list[Segment]] = {}
+    """comms-no-path: one per plan and set of causes that leave no level working both ways.
+
+    An error; a warning where a level still carries traffic one way (a unit under EMCON listens).
+    """
+    groups: dict[tuple[tuple[Cause, ...], tuple[tuple[str, str], ...]], list[Segment]] = {}
     for seg in tl.segments:
         if seg.level is None:
-            groups.setdefault(seg.down, []).append(seg)
+            groups.setdefault((seg.down, seg.one_way), []).append(seg)
     out = []
-    for causes, segs in groups.items():
+    for (causes, one_way), segs in groups.items():
         spans = _spans(model, [Interval(s.start, s.end) for s in segs])
         why = "; ".join(f"{lvl} {net} down ({_blame(ids, net, tl.units, picture, model)})"
                         for lvl, net, ids in causes)
-        out.append(at(sources, tl.pointer, "comms-no-path",
-                      f"PACE {tl.pace_id}: no working level {spans}: {why}", Severity.ERROR))
+        if one_way:
+            nets = {lvl: net for lvl, net, _ in causes}
+            ways = "; ".join(f"{who} reaches {_other(tl.units, who)} on {lvl} {nets[lvl]} "
+                             f"but {_other(tl.units, who)} cannot answer" for lvl, who in one_way)
+            out.append(at(sources, tl.pointer, "comms-no-path",
+                          f"PACE {tl.pace_id}: one way only {spans}: {ways}; {why}", Severity.WARNING))
+        else:
+            out.append(at(sources, tl.pointer, "comms-no-path",
+                          f"PACE {tl.pace_id}: no working level {spans}: {why}", Severity.ERROR))
     return out
 
 
-def _exchange_problem(inj: Inject, ex: Exchange, picture: CommsPicture, model: Exercise,
-                      plans: dict[frozenset[str], list[t.Any]]) -> str | None:
-    """Why an inject's required exchange cannot get through in its due window, or None."""
-    a, b = ex.sender, ex.receiver
-    if a == b or model.unit(a) is None or model.unit(b) is None:
-        return None
-    if ex.net is not None and model.net(ex.net) is None:
-        return None
-    nets = exchange_nets(ex, picture, model, plans)
-    if not nets:
-        return f"inject {inj.id}: no net or PACE plan connects {a} and {b} for its {ex.kind}"
-    start, end = max(inj.time, 0), min(inj.time + ex.within, picture.duration)
-    if start >= end:
-        return None  # due outside the exercise: the timing rules say so
-    window = [Interval(start, end)]
-    for nid in nets:
-        if intersect(intersect(picture.usable.get((nid, a), ()), picture.usable.get((nid, b), ())), window):
-            return None
-    why = "; ".join(f"{nid} down ({_blame(_causes_in(picture, nid, (a, b), start, end), nid, (a, b), picture, model)})"
-                    for nid in nets)
-    return (f"inject {inj.id}: the {ex.kind} from {a} to {b} due {_span(model, start, end)} "
-            f"cannot get through: {why}")
-
-
-def plans_by_pair(model: Exercise) -> dict[frozenset[str], list[t.Any]]:
-    """PACE plans by the pair of units they join (built once per diagnose, not per exchange)."""
-    table: dict[frozenset[str], list[t.Any]] = {}
-    for p in model.pace:
-        table.setdefault(frozenset(p.between), []).append(p)
-    return table
-
-
-def exchange_nets(ex: Exchange, picture: CommsPicture, model: Exercise,
-                  plans: dict[frozenset[str], list[t.Any]] | None = None) -> list[str]:
-    """Nets an exchange may use: its own net, else its PACE plan's levels, else any shared net."""
-    if ex.net:
-        return [ex.net]
-    plans = plans_by_pair(model) if plans is None else plans
-    planned = [nid for p in plans.get(frozenset((ex.sender, ex.receiver)), ())
-               for _, nid in p.levels if model.net(nid) is not None]
-    if planned:
-        return list(dict.fromkeys(planned))
-    return [n.id for n in unique_nets(model)
-            if (n.id, ex.sender) in picture.usable and (n.id, ex.receiver) in picture.usable]
-
-
-def _causes_in(picture: CommsPicture, nid: str, units: tuple[str, str], start: int, end: int) -> tuple[str, ...]:
-    """Constraint ids keeping either unit off a net somewhere in [start, end)."""
-    found: set[str] = set()
-    for u in units:
-        if (nid, u) not in picture.down:
-            return (INCOMPATIBLE,)
-        for d in picture.down[(nid, u)]:
-            if d.start < end and start < d.end:
-                found.update(d.constraints)
-    return (INCOMPATIBLE,) if INCOMPATIBLE in found else tuple(sorted(found))
+def _other(units: tuple[str, str], one: str) -> str:
+    return units[1] if units[0] == one else units[0]
 
 
 def _blame(ids: tuple[str, ...], nid: str, units: tuple[str, str], picture: CommsPicture, model: Exercise) -> str:

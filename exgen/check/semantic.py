@@ -10,7 +10,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 from exgen import comms, model
-from exgen.check import accept, comms_findings, rules
+from exgen.check import accept, comms_effects, comms_findings, rules
 from exgen.core.diagnostics import Diagnostic
 
 if t.TYPE_CHECKING:
@@ -36,5 +36,6 @@ def run(data: dict[str, t.Any], sources: Locator) -> Semantic:
     result.diagnostics += rules.check(built, sources)
     result.comms = comms.analyse(built)
     result.diagnostics += comms_findings.diagnose(result.comms, built, sources)
+    result.diagnostics += comms_effects.diagnose(result.comms, built, sources)
     result.diagnostics = accept.apply(result.diagnostics, data, sources)
     return result

@@ -27,6 +27,7 @@ SECTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("exercise", "exercise", ROOT_SCHEMA, "/definitions/exercise"),
     ("objectives", "objectives[]", "objective.schema.json", ""),
     ("phases", "phases[]", ROOT_SCHEMA, "/definitions/phase"),
+    ("bearers", "bearers[]", ROOT_SCHEMA, "/definitions/bearer"),
     ("systems", "systems[]", "system.schema.json", ""),
     ("units", "units[]", "unit.schema.json", ""),
     ("nets", "nets[]", "net.schema.json", ""),

@@ -4,7 +4,10 @@ In: an :class:`~exgen.model.Exercise`. Out: a :class:`CommsPicture` computed by 
 over window boundaries (cost grows with windows and members, never with minutes), and its
 views for people: the signals officer's text page and a JSON document (``view``).
 Modules: the result types (``picture``), the analysis (``analysis``), the interval algebra
-both use (``intervals``) and the views (``view``).
+both use (``intervals``) and the views (``view``); PACE timelines and the direction of traffic
+under EMCON (``timeline``); when a required message arrives, counting transit (``delivery``);
+what each constraint takes down (``targets``), bearers and the injects that need them
+(``bearers``) and whose position reports GNSS jamming or spoofing spoils (``gnss``).
 
 Never imports: load, check, enrich, render, package, generate, cli.
 """

@@ -87,3 +87,21 @@ def contains(spans: t.Sequence[Interval], minute: int) -> bool:
     """
     i = bisect.bisect_right([s.start for s in spans], minute) - 1
     return i >= 0 and minute < spans[i].end
+
+
+def first_from(spans: t.Sequence[Interval], minute: int) -> int | None:
+    """The first minute at or after ``minute`` inside sorted, disjoint intervals; None if none.
+
+    >>> first_from([Interval(0, 10), Interval(20, 30)], 5), first_from([Interval(0, 10), Interval(20, 30)], 10)
+    (5, 20)
+    >>> first_from([Interval(0, 10)], 10) is None
+    True
+    """
+    i = bisect.bisect_right(spans, minute, key=_start) - 1
+    if i >= 0 and minute < spans[i].end:
+        return minute
+    return spans[i + 1].start if i + 1 < len(spans) else None
+
+
+def _start(span: Interval) -> int:
+    return span.start

@@ -2,8 +2,13 @@
 
 For each (net, member), the stretches it is down and their causes, and the intervals it
 is usable; for each PACE plan, a timeline of the working level; for unit pairs sharing a
-net without a plan, when a shared net works. :mod:`exgen.comms.analysis` computes it;
-diagnostics, templates and the views read it.
+net without a plan, when a shared net works; for each net, the minutes a message spends in
+transit. :mod:`exgen.comms.analysis` computes it; diagnostics, templates and the views read it.
+
+Direction: a member under EMCON that still receives (the default for ``emcon``) cannot
+transmit but still hears the net. Its :class:`Down` stretch says so (:attr:`Down.receives`);
+``usable`` is when a member can both transmit and receive, :meth:`CommsPicture.receiving`
+when it can at least receive, and :meth:`CommsPicture.path` when traffic goes one way.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import typing as t
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from exgen.comms.intervals import Interval, contains
+from exgen.comms.intervals import Interval, contains, gaps, intersect
 
 #: A net kind or band that carries paper: no system, only outages stop it.
 COURIER = "courier"
@@ -43,17 +48,31 @@ class Down:
     start: int
     end: int
     constraints: tuple[str, ...]
+    #: The constraints among ``constraints`` that only stop the member transmitting (EMCON
+    #: under which it still receives).
+    silent: tuple[str, ...] = ()
+
+    @property
+    def receives(self) -> bool:
+        """Whether the member still hears the net: every cause only silences it."""
+        return len(self.silent) == len(self.constraints)
 
 
 @dataclass(frozen=True)
 class Segment:
-    """A stretch with one working PACE level; ``down`` explains each higher level that fails."""
+    """A stretch with one working PACE level; ``down`` explains each higher level that fails.
+
+    ``level`` is the highest level that works both ways. ``one_way`` lists the failed levels
+    above it that still carry traffic in one direction, as ``(level, sending unit)``: the
+    other unit is under EMCON and listens but cannot answer.
+    """
 
     start: int
     end: int
     level: str | None
     net: str | None
     down: tuple[Cause, ...]
+    one_way: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,12 @@ class CommsPicture:
     down: t.Mapping[Key, tuple[Down, ...]] = field(default_factory=dict)
     #: (unit, unit) sorted, for pairs sharing a net without a PACE plan -> when any shared net works
     connected: t.Mapping[Key, tuple[Interval, ...]] = field(default_factory=dict)
+    #: net id -> minutes a message takes to arrive over it (0: at once, as on radio)
+    transit: t.Mapping[str, int] = field(default_factory=dict)
+    #: JSON pointers of the constraints that took at least one member or system down
+    affected: frozenset[str] = frozenset()
+    #: net id -> the bearers it rides: its own ``bearer``, then those of the systems its members use
+    bearers: t.Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @functools.cached_property
     def reasons(self) -> dict[Key, str]:
@@ -111,6 +136,25 @@ class CommsPicture:
         for p in self.pairs:
             out.setdefault(p.pace_id, p)
         return out
+
+    @functools.cached_property
+    def _paths(self) -> dict[tuple[str, str, str], tuple[Interval, ...]]:
+        return {}
+
+    def receiving(self, key: Key) -> tuple[Interval, ...]:
+        """When a member can receive on its net: ``usable`` plus its receive-only EMCON stretches."""
+        if key not in self.usable or key in self.reasons:
+            return ()
+        return gaps([d for d in self.down.get(key, ()) if not d.receives], self.duration)
+
+    def path(self, net: str, sender: str, receiver: str) -> tuple[Interval, ...]:
+        """When ``sender`` can transmit on ``net`` and ``receiver`` hear it (remembered per triple)."""
+        key = (net, sender, receiver)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = tuple(intersect(self.usable.get((net, sender), ()),
+                                                       self.receiving((net, receiver))))
+        return found
 
     def timeline(self, pace_id: str) -> PairTimeline:
         """The timeline of a PACE plan (KeyError when there is none)."""

@@ -135,7 +135,10 @@ def _segment_line(seg: Segment, model: Exercise, net_width: int) -> str:
     """``D+1 06:00–D+1 12:00  alternate    BDE-CMD-VHF  (primary BDE-CMD-HF down: JAM-1)``."""
     when = f"{model.dtime(seg.start)}–{model.dtime(seg.end)}"
     what = f"{seg.level or 'NO PATH':<11}  {seg.net or '':<{net_width}}"
-    why = "; ".join(f"{lvl} {net} unusable" if ids == (INCOMPATIBLE,) else f"{lvl} {net} down: {', '.join(ids)}"
+    one_way = dict(seg.one_way)  # level -> the unit that can still send on it (the other only listens)
+    why = "; ".join(f"{lvl} {net} unusable" if ids == (INCOMPATIBLE,)
+                    else f"{lvl} {net} one way from {one_way[lvl]}: {', '.join(ids)}" if lvl in one_way
+                    else f"{lvl} {net} down: {', '.join(ids)}"
                     for lvl, net, ids in seg.down)
     return (f"{_MARGIN}{when}  {what}" + (f"  ({why})" if why else "")).rstrip()
 
@@ -193,7 +196,8 @@ def _timeline_json(tl: PairTimeline, model: Exercise) -> dict[str, t.Any]:
         "units": list(tl.units),
         "segments": [
             {"start": _time(s.start, model), "end": _time(s.end, model), "level": s.level, "net": s.net,
-             "down": [{"level": lvl, "net": net, "causes": list(ids)} for lvl, net, ids in s.down]}
+             "down": [{"level": lvl, "net": net, "causes": list(ids)} for lvl, net, ids in s.down],
+             **({"one_way": [{"level": lvl, "from": u} for lvl, u in s.one_way]} if s.one_way else {})}
             for s in tl.segments
         ],
     }

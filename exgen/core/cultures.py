@@ -54,9 +54,9 @@ _LOCALE = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
 
 
 DEFAULT_NATION = "GB"
-# Working language (ISO 639-1) → the nation whose names people without a nation get.
+# Working language (ISO 639-1, or ISO 639-3 cnr) → the nation whose names people without a nation get.
 LANGUAGE_NATIONS: dict[str, str] = {
-    "bg": "BG", "bs": "BA", "cs": "CZ", "da": "DK", "de": "DE", "el": "GR", "en": "GB", "es": "ES",
+    "bg": "BG", "bs": "BA", "cnr": "ME", "cs": "CZ", "da": "DK", "de": "DE", "el": "GR", "en": "GB", "es": "ES",
     "et": "EE", "fi": "FI", "fr": "FR", "hr": "HR", "hu": "HU", "is": "IS", "it": "IT", "lt": "LT",
     "lv": "LV", "mk": "MK", "nb": "NO", "nl": "NL", "nn": "NO", "no": "NO", "pl": "PL", "pt": "PT",
     "ro": "RO", "ru": "RU", "sk": "SK", "sl": "SI", "sq": "AL", "sr": "RS", "sv": "SE", "tr": "TR",

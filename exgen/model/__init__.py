@@ -13,6 +13,7 @@ from exgen.model.exercise import (
     DEFAULT_MARKING,
     DEFAULT_MAX_DAYS,
     PACE_LEVELS,
+    Bearer,
     Cell,
     Constraint,
     Controller,
@@ -38,9 +39,9 @@ from exgen.model.geometry import Area, Point, distance_km
 from exgen.model.time import TimeError, format_dtg, format_dtime, parse_datetime, parse_duration, resolve_time
 
 __all__ = [
-    "DEFAULT_MARKING", "DEFAULT_MAX_DAYS", "PACE_LEVELS", "Area", "Cell", "Constraint", "Controller", "Evaluator",
-    "Custom", "Exchange", "Exercise", "ExerciseInfo", "ExerciseObjective", "Incident", "Inject", "MainEvent", "Net",
-    "Objective", "Pace", "Phase", "Point", "RolePlayer", "System",
+    "DEFAULT_MARKING", "DEFAULT_MAX_DAYS", "PACE_LEVELS", "Area", "Bearer", "Cell", "Constraint", "Controller",
+    "Evaluator", "Custom", "Exchange", "Exercise", "ExerciseInfo", "ExerciseObjective", "Incident", "Inject",
+    "MainEvent", "Net", "Objective", "Pace", "Phase", "Point", "RolePlayer", "System",
     "Threat", "TimeError", "Unit", "build_data", "distance_km", "format_dtg", "format_dtime", "parse_datetime",
     "parse_duration", "resolve_time",
 ]

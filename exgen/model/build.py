@@ -8,7 +8,6 @@ element gets minute 0) instead of an exception; an unreadable STARTEX or ENDEX l
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import typing as t
 
@@ -16,6 +15,7 @@ from exgen.core.diagnostics import Diagnostic, at
 from exgen.model.exercise import (
     DEFAULT_MARKING,
     DEFAULT_MAX_DAYS,
+    Bearer,
     Cell,
     Constraint,
     Controller,
@@ -55,20 +55,35 @@ class _Builder:
         self.sources = sources
         self.found: list[Diagnostic] = []
         self.startex = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+        #: Resolved texts: times depend on STARTEX, so this cache is filled only once it is set.
+        self._times: dict[str, int] = {}
+        self._durations: dict[str, int] = {}
 
     def time(self, text: str, pointer: str) -> int:
+        known = self._times.get(text)  # 10,000 injects write a few hundred distinct times
+        if known is not None:
+            return known
         try:
-            return resolve_time(text, self.startex)
+            minutes = self._times[text] = resolve_time(text, self.startex)
         except TimeError as exc:
             self.found.append(at(self.sources, pointer, "invalid-time", str(exc)))
             return 0
+        return minutes
 
     def duration(self, text: str, pointer: str) -> int:
+        known = self._durations.get(text)
+        if known is not None:
+            return known
         try:
-            return parse_duration(text)
+            minutes = self._durations[text] = parse_duration(text)
         except TimeError as exc:
             self.found.append(at(self.sources, pointer, "invalid-time", str(exc)))
             return 0
+        return minutes
+
+    def transit(self, raw: dict[str, t.Any], pointer: str) -> int | None:
+        """A net's or system's ``transit`` in minutes; None when it sets none."""
+        return None if raw.get("transit") is None else self.duration(raw["transit"], f"{pointer}/transit")
 
     def items(self, key: str) -> t.Iterator[tuple[str, dict[str, t.Any]]]:
         for i, item in enumerate(self.data.get(key) or []):
@@ -86,6 +101,7 @@ class _Builder:
             self.found.append(at(self.sources, "/exercise/startex", "invalid-time", str(exc)))
             return None
         self.startex = startex
+        self._times.clear()
         try:
             endex = parse_datetime(raw["endex"])
         except TimeError as exc:
@@ -137,9 +153,11 @@ class _Builder:
                 pointer=ptr, custom=_custom(raw), incident=raw.get("incident"),
             ))
         built.sort(key=lambda i: (i.time, i.serial or 0, i.id))
-        return tuple(
-            i if i.serial else dataclasses.replace(i, serial=n) for n, i in enumerate(built, start=1)
-        )
+        for n, inject in enumerate(built, start=1):
+            if not inject.serial:
+                # Still private to this builder, so set in place: replace() would build each inject twice.
+                object.__setattr__(inject, "serial", n)
+        return tuple(built)
 
 
 def _point(raw: dict[str, t.Any] | None) -> Point | None:
@@ -159,6 +177,13 @@ def _tup(raw: dict[str, t.Any], key: str) -> tuple[t.Any, ...]:
     return tuple(raw.get(key) or ())
 
 
+def _gnss(raw: dict[str, t.Any]) -> tuple[str, ...]:
+    """What a system takes from GNSS; the deprecated ``gnss_dependent: true`` means timing and position."""
+    if "gnss" in raw:
+        return _tup(raw, "gnss")
+    return ("timing", "position") if raw.get("gnss_dependent") else ()
+
+
 def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | None, list[Diagnostic]]:
     """The Exercise model of schema-valid merged data, and diagnostics for unreadable times."""
     b = _Builder(data, sources)
@@ -172,21 +197,22 @@ def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | Non
     )
     systems = tuple(
         System(r["id"], r["kind"], _tup(r, "bands"), r.get("name", ""), _tup(r, "waveforms"),
-               _tup(r, "crypto"), bool(r.get("gnss_dependent", False)), bool(r.get("legacy", False)),
-               r.get("description", ""), p, _custom(r))
+               _tup(r, "crypto"), bool(_gnss(r)), bool(r.get("legacy", False)),
+               r.get("description", ""), p, _custom(r), transit=b.transit(r, p), gnss=_gnss(r), bearer=r.get("bearer"))
         for p, r in b.items("systems")
     )
     units = tuple(
         Unit(r["id"], r["name"], r["nation"], r["role"], r.get("short_name", ""), r.get("echelon", ""),
              r.get("category", "military"), r.get("sidc", ""), r.get("parent"), _point(r.get("location")),
              _tup(r, "languages"), _tup(r, "systems"), r.get("callsign", ""), r.get("description", ""), p,
-             _custom(r), r.get("culture", ""))
+             _custom(r), r.get("culture", ""), interprets=_tup(r, "interprets"))
         for p, r in b.items("units")
     )
     nets = tuple(
         Net(r["id"], r["kind"], _tup(r, "members"), r.get("name", ""), r.get("band"), r.get("waveform"),
             r.get("crypto"), r.get("language"), r.get("net_control"), r.get("frequency", ""),
-            r.get("description", ""), p, _custom(r))
+            r.get("description", ""), p, _custom(r), interpreters=_tup(r, "interpreters"), transit=b.transit(r, p),
+            bearer=r.get("bearer"))
         for p, r in b.items("nets")
     )
     pace = tuple(
@@ -198,7 +224,8 @@ def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | Non
         Constraint(r["id"], r["kind"], b.time(r["start"], f"{p}/start"), b.time(r["end"], f"{p}/end"),
                    _area(r.get("area")), _tup(r, "bands"), _tup(r, "units"), _tup(r, "nets"),
                    _tup(r, "systems"), r.get("actor", ""), r.get("description", ""), p,
-                   intended=bool(r.get("intended", False)), custom=_custom(r))
+                   intended=bool(r.get("intended", False)), custom=_custom(r), receive=r.get("receive"),
+                   bearers=_tup(r, "bearers"))
         for p, r in b.items("constraints")
     )
     cells = tuple(Cell(r["id"], r["title"], r.get("lead", ""), r.get("description", ""), p, _custom(r))
@@ -206,7 +233,7 @@ def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | Non
     role_players = tuple(
         RolePlayer(r["id"], r["cell"], r["portrays"], r.get("nation", ""), _tup(r, "languages"),
                    r.get("organisation", ""), r.get("description", ""), p, _custom(r), r.get("name", ""),
-                   r.get("culture", ""))
+                   r.get("culture", ""), interprets=_tup(r, "interprets"))
         for p, r in b.excon_items("role_players")
     )
     controllers = tuple(Controller(r["id"], r["cell"], r.get("name", ""), _tup(r, "units"), p, _custom(r))
@@ -237,6 +264,8 @@ def build_data(data: dict[str, t.Any], sources: Locator) -> tuple[Exercise | Non
         "constraints": constraints, "cells": cells, "role_players": role_players,
         "controllers": controllers, "evaluators": evaluators, "injects": injects, "phases": phases,
         "main_events": main_events, "main_incidents": main_incidents,
+        "bearers": tuple(Bearer(r["id"], r["kind"], r.get("name", ""), r.get("provider", ""), r.get("description", ""),
+                                p, _custom(r)) for p, r in b.items("bearers")),
     }
     # First definition wins in the index; the duplicate-id rule reports the others.
     index = {kind: _first_by_id(items) for kind, items in groups.items()}

@@ -124,6 +124,19 @@ class Objective:
 
 
 @dataclass(frozen=True)
+class Bearer:
+    """A network that nets and systems ride and that can fail as a whole (public GSM, TETRA, a SATCOM service)."""
+
+    id: str
+    kind: str
+    name: str = ""
+    provider: str = ""
+    description: str = ""
+    pointer: str = ""
+    custom: Custom = ()
+
+
+@dataclass(frozen=True)
 class System:
     id: str
     kind: str
@@ -136,6 +149,12 @@ class System:
     description: str = ""
     pointer: str = ""
     custom: Custom = ()
+    #: Minutes a message takes over the nets this system carries, unless the net sets its own.
+    transit: int | None = None
+    #: What it takes from GNSS: ``timing`` and/or ``position`` (``gnss_dependent`` is true when any).
+    gnss: tuple[str, ...] = ()
+    #: The bearer (id) it rides: an outage of that bearer takes it down.
+    bearer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +176,8 @@ class Unit:
     pointer: str = ""
     custom: Custom = ()
     culture: str = ""
+    #: Languages the unit interprets between on the nets it is a member of (closes language gaps).
+    interprets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,6 +195,12 @@ class Net:
     description: str = ""
     pointer: str = ""
     custom: Custom = ()
+    #: Role players on the net as interpreters (member units interpret through ``Unit.interprets``).
+    interpreters: tuple[str, ...] = ()
+    #: Minutes a message takes to arrive over the net (couriers, store-and-forward); None: not set.
+    transit: int | None = None
+    #: The bearer (id) the whole net rides: an outage of that bearer takes the net down.
+    bearer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,6 +239,10 @@ class Constraint:
     #: Planned on purpose (e.g. jamming meant to force a PACE switch): a training stimulus.
     intended: bool = False
     custom: Custom = ()
+    #: For emcon: False when the units receive nothing either (total silence); None: not set.
+    receive: bool | None = None
+    #: For outage and cyber: the bearers (ids) that fail, with every net and system over them.
+    bearers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -237,6 +268,8 @@ class RolePlayer:
     custom: Custom = ()
     name: str = ""
     culture: str = ""
+    #: Languages the role player interprets between on the nets that list it under ``interpreters``.
+    interprets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -322,6 +355,7 @@ class Exercise:
     controllers: tuple[Controller, ...] = ()
     evaluators: tuple[Evaluator, ...] = ()
     injects: tuple[Inject, ...] = ()
+    bearers: tuple[Bearer, ...] = ()
     index: dict[str, dict[str, t.Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def get(self, kind: str, ident: str | None) -> t.Any:

@@ -12,6 +12,8 @@ import typing as t
 from collections import defaultdict
 
 from exgen import FORMAT_VERSION, __version__
+from exgen.comms.languages import interpreters
+from exgen.comms.languages import pair as language_pair
 from exgen.model import PACE_LEVELS, Exercise, format_dtg, format_dtime
 from exgen.render import charts
 from exgen.render.context_spec import custom, spec_context
@@ -49,6 +51,8 @@ def build_context(model: Exercise, picture: CommsPicture, enrichment: Enrichment
         "objectives": objectives,
         "objectives_by_id": {o["id"]: o for o in objectives},
         "systems": [b.system(s) for s in model.systems],
+        "bearers": [{"id": r.id, "name": r.name or r.id, "kind": r.kind, "provider": r.provider,
+                     "description": r.description, "custom": custom(r.custom)} for r in model.bearers],
         "units": units,
         "units_by_id": {u["id"]: u for u in units},
         "located_units": [u for u in units if u["location"]],
@@ -201,6 +205,7 @@ class _ContextBuilder:
     def system(self, s: t.Any) -> Data:
         return {"id": s.id, "name": s.name or s.id, "kind": s.kind, "bands": list(s.bands),
                 "waveforms": list(s.waveforms), "crypto": list(s.crypto), "gnss_dependent": s.gnss_dependent,
+                "gnss": list(s.gnss), "bearer": s.bearer,
                 "legacy": s.legacy, "description": s.description, "custom": custom(s.custom)}
 
     def units(self) -> list[Data]:
@@ -254,6 +259,10 @@ class _ContextBuilder:
         return {"id": n.id, "name": n.name or n.id, "kind": n.kind, "band": n.band, "waveform": n.waveform,
                 "crypto": n.crypto, "language": n.language, "net_control": n.net_control,
                 "frequency": n.frequency, "description": n.description, "members": members,
+                "bearer": n.bearer, "bearers": list(self.picture.bearers.get(n.id, ())),
+                "interpreters": [{"id": i.id, "kind": i.kind, "name": i.name, "languages": list(i.languages),
+                                  "pair": language_pair(i.languages), "usable": (n.id, i.id) not in reasons}
+                                 for i in interpreters(n, self.m)],
                 "custom": custom(n.custom)}
 
     def pace(self, p: t.Any) -> Data:
@@ -276,7 +285,8 @@ class _ContextBuilder:
         return {"id": c.id, "kind": c.kind, **self.when(c.start), "end": c.end, "end_dtime": end["dtime"],
                 "end_dtg": end["dtg"], "area": area,
                 "bands": list(c.bands), "units": list(c.units), "nets": list(c.nets), "systems": list(c.systems),
-                "actor": c.actor, "description": c.description, "intended": getattr(c, "intended", False),
+                "bearers": list(c.bearers), "actor": c.actor, "description": c.description,
+                "intended": getattr(c, "intended", False),
                 "custom": custom(c.custom)}
 
     def cell(self, c: t.Any) -> Data:

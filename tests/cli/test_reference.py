@@ -111,8 +111,8 @@ def test_every_enum_value_and_required_marker_appears() -> None:
 
 def test_sections_follow_the_outline_order() -> None:
     headings = [h for h in re.findall(r"^## (.+)$", reference.generate(), re.MULTILINE) if h != "Contents"]
-    expected = ["Top level", "`exercise`", "`objectives[]`", "`phases[]`", "`systems[]`", "`units[]`", "`nets[]`",
-                "`pace[]`", "`constraints[]`", "`excon`", "`excon.cells[]`", "`excon.role_players[]`",
+    expected = ["Top level", "`exercise`", "`objectives[]`", "`phases[]`", "`bearers[]`", "`systems[]`", "`units[]`",
+                "`nets[]`", "`pace[]`", "`constraints[]`", "`excon`", "`excon.cells[]`", "`excon.role_players[]`",
                 "`excon.controllers[]`", "`excon.evaluators[]`", "`main_events[]`", "`main_incidents[]`",
                 "`injects[]`", "Value types", "Named cultures", "Organisations"]
     assert [h.split(" — ")[0] for h in headings] == expected
@@ -134,5 +134,5 @@ def test_every_link_has_a_target() -> None:
 def test_conditional_requirements_are_stated() -> None:
     text = reference.generate()
     assert "When `kind` is `jamming`, `bands` is required." in text
-    assert "at least one of `nets` or `systems` is required" in text
+    assert "at least one of `nets` or `systems` or `bearers` is required" in text
     assert "Write exactly one of `report`, `order`, `request`, `acknowledge`." in text

@@ -173,7 +173,10 @@ def test_emcon_on_one_member_only() -> None:
     assert pic.usable[("CMD-VHF", "BN")] == whole((0, 600), (900, 2 * DAY))
     assert pic.usable[("CMD-HF", "HQ")] == whole((0, 2 * DAY))
     assert pic.usable[("SAT-1", "BN")] == whole((0, 2 * DAY))
-    assert pic.pairs[0].segments[1] == seg(600, 900, *C, (*P, ("EMCON-1",)), (*A, ("EMCON-1",)))
+    # BN is silent but listens: HQ still reaches it on the primary and alternate, one way.
+    assert pic.down[("CMD-HF", "BN")] == (Down(600, 900, ("EMCON-1",), silent=("EMCON-1",)),)
+    assert pic.pairs[0].segments[1] == Segment(600, 900, *C, ((*P, ("EMCON-1",)), (*A, ("EMCON-1",))),
+                                               one_way=(("primary", "HQ"), ("alternate", "HQ")))
 
 
 def test_emcon_without_bands_silences_every_radio_but_not_the_courier() -> None:
@@ -277,9 +280,10 @@ def test_language_mismatch_on_a_voice_net() -> None:
     reasons = {(n, u): r for n, u, r in pic.incompatible}
     # CMD-VHF sets no language and en/sr tie: the working language (en) wins, so BN is the odd one out.
     assert reasons == {
-        ("CMD-HF", "BN"): "it does not speak the net language en (it speaks sr)",
+        ("CMD-HF", "BN"): "it does not speak the net language en (it speaks sr), "
+                          "and no one on the net interprets sr ↔ en",
         ("CMD-VHF", "BN"): "the net sets no language, its members share none, and it does not speak en "
-                           "like most of them (it speaks sr)",
+                           "like most of them (it speaks sr), and no one on the net interprets sr ↔ en",
     }
     assert pic.usable[("CMD-HF", "BN")] == ()
     # Data nets and couriers need no common language.
@@ -454,8 +458,10 @@ def test_exchange_without_any_working_link_is_an_error_at_the_exchange() -> None
     found = [d for d in diagnose(analyse(model), model, FakeSources()) if d.pointer.startswith("/injects")]
     assert codes(found) == [("comms-no-path", "/injects/0/requires/0", Severity.ERROR)]
     assert found[0].message == (
-        "inject INJ-014: the report from BN to HQ due D+1 06:10–D+1 06:40 cannot get through: "
-        "CMD-HF down (JAM-ALL); CMD-VHF down (JAM-ALL); SAT-1 down (JAM-ALL); RUNNER down (OUT-R)")
+        "inject INJ-014: the report from BN to HQ due D+1 06:10–D+1 06:40 cannot get through in time: "
+        "CMD-HF down until D+1 07:00 (JAM-ALL); CMD-VHF down until D+1 07:00 (JAM-ALL); "
+        "SAT-1 down until D+1 07:00 (JAM-ALL); RUNNER down until D+1 07:00 (OUT-R); "
+        "the earliest it can leave is D+1 07:00 on CMD-HF, 20 min after the deadline")
 
 
 def test_exchange_on_a_named_net_and_without_any_shared_net() -> None:
@@ -470,7 +476,9 @@ def test_exchange_on_a_named_net_and_without_any_shared_net() -> None:
     found = [d for d in found if d.pointer.startswith("/injects")]
     assert [(d.pointer, d.message) for d in found] == [
         ("/injects/0/requires/0",
-         "inject INJ-014: the order from HQ to BN due D+0 06:10–D+0 07:10 cannot get through: CMD-HF down (JAM-1)"),
+         "inject INJ-014: the order from HQ to BN due D+0 06:10–D+0 07:10 cannot get through in time: "
+         "CMD-HF down until D+0 08:00 (JAM-1); the earliest it can leave is D+0 08:00 on CMD-HF, "
+         "50 min after the deadline"),
         ("/injects/0/requires/2", "inject INJ-014: no net or PACE plan connects LONER and HQ for its request"),
         ("/injects/0/requires/3",
          "inject INJ-014: the request from LONER to HQ due D+0 06:10–D+0 07:10 cannot get through: "

@@ -29,10 +29,13 @@ RULES: dict[str, tuple[Severity, str]] = {
     # codes and values
     "banner-too-long": (E, "classification and marking are too long for a printed page header (Excel: 255 characters)"),
     "unknown-nation": (E, "a nation is neither an ISO 3166-1 alpha-2 code (XK allowed) nor a known organisation"),
-    "unknown-language": (E, "a language is not an ISO 639-1 code"),
+    "unknown-language": (E, "a language is not an ISO 639-1 code, nor an ISO 639-3 code where ISO 639-1 has none"),
+    "language-country-code": (W, "a language code is also a country's ISO 3166 alpha-3 code (srb: Sora, not Serbian)"),
     "invalid-sidc": (E, "a SIDC is not a structurally valid APP-6(D) / MIL-STD-2525D/E code"),
     "sidc-echelon-mismatch": (W, "a land unit's SIDC echelon amplifier disagrees with its echelon"),
     "sidc-identity": (W, "a SIDC's standard identity contradicts the unit's role"),
+    "unknown-sidc-entity": (E, "a SIDC's entity digits (11-16) are not an entity of its symbol set"),
+    "sidc-entity-mismatch": (W, "a SIDC's entity contradicts what the unit's name (or category) says it is"),
     "unknown-threat-id": (E, "a threat id is not in the DISARM or ATT&CK catalogue"),
     "threat-id-mismatch": (W, "a threat id's catalogue does not fit the threat kind"),
     # personas
@@ -48,4 +51,9 @@ RULES: dict[str, tuple[Severity, str]] = {
     "pace-net-not-shared": (E, "a PACE level's net does not have both units of the pair as members"),
     "net-control-not-member": (W, "a net's control station is not a member of the net"),
     "inject-net-not-member": (W, "an inject is delivered on a net that a recipient is not a member of"),
+    # comms effects (exgen/check/comms_effects.py): bearers, GNSS dependence, silence
+    "constraint-no-effect": (W, "a constraint affects no net, unit or system in its window and area"),
+    "gnss-position-unreliable": (W, "GNSS jamming or spoofing spoils the position reports of units' systems"),
+    "inject-net-down": (W, "an inject is delivered on a net that none of its recipients can receive at its time"),
+    "inject-bearer-down": (W, "an inject goes by a method whose bearers are down for all its recipients"),
 }

@@ -14,14 +14,14 @@ if t.TYPE_CHECKING:
 # A reference: (pointer of the reference, the id it names, "inject INJ-1 is sent to", target kinds).
 Ref = tuple[str, str, str, tuple[str, ...]]
 
-UNITS, NETS, SYSTEMS = ("units",), ("nets",), ("systems",)
+UNITS, NETS, SYSTEMS, ROLE_PLAYERS = ("units",), ("nets",), ("systems",), ("role_players",)
 # inject.from may name any of these, so their ids share one namespace.
 SENDERS = ("role_players", "cells", "controllers", "units")
 _SINGULAR = {
     "objectives": "objective", "systems": "system", "units": "unit", "nets": "net", "pace": "PACE plan",
     "constraints": "constraint", "cells": "cell", "role_players": "role player",
     "controllers": "controller", "evaluators": "evaluator", "injects": "inject", "phases": "phase",
-    "main_events": "main event", "main_incidents": "main incident",
+    "main_events": "main event", "main_incidents": "main incident", "bearers": "bearer",
 }
 # Exchange kinds read as nouns in messages ("expects an acknowledgement from").
 _EXCHANGE_NOUN = {"acknowledge": "acknowledgement"}
@@ -53,10 +53,16 @@ def _unit_refs(m: Exercise) -> t.Iterator[Ref]:
 
 
 def _net_refs(m: Exercise) -> t.Iterator[Ref]:
+    for s in m.systems:
+        if s.bearer is not None:
+            yield f"{s.pointer}/bearer", s.bearer, f"system {s.id} rides bearer", ("bearers",)
     for n in m.nets:
+        if n.bearer is not None:
+            yield f"{n.pointer}/bearer", n.bearer, f"net {n.id} rides bearer", ("bearers",)
         yield from _listed(f"{n.pointer}/members", n.members, f"net {n.id} has member", UNITS)
         if n.net_control is not None:
             yield f"{n.pointer}/net_control", n.net_control, f"net {n.id} is controlled by", UNITS
+        yield from _listed(f"{n.pointer}/interpreters", n.interpreters, f"net {n.id} has interpreter", ROLE_PLAYERS)
     for p in m.pace:
         yield from _listed(f"{p.pointer}/between", p.between, f"PACE plan {p.id} is between", UNITS)
         for level, net in p.levels:
@@ -65,6 +71,7 @@ def _net_refs(m: Exercise) -> t.Iterator[Ref]:
         yield from _listed(f"{c.pointer}/units", c.units, f"constraint {c.id} applies to unit", UNITS)
         yield from _listed(f"{c.pointer}/nets", c.nets, f"constraint {c.id} applies to net", NETS)
         yield from _listed(f"{c.pointer}/systems", c.systems, f"constraint {c.id} applies to system", SYSTEMS)
+        yield from _listed(f"{c.pointer}/bearers", c.bearers, f"constraint {c.id} applies to bearer", ("bearers",))
 
 
 def _excon_refs(m: Exercise) -> t.Iterator[Ref]:

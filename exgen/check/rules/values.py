@@ -18,8 +18,16 @@ EXTRA_NATIONS = frozenset({"XK"})
 NATION_ALIASES = {"UK": "GB", "EL": "GR", "KV": "XK", "KS": "XK"}
 # Country codes written where a language code belongs (only those that are not languages themselves).
 LANGUAGE_ALIASES = {
-    "gr": "el", "al": "sq", "cz": "cs", "dk": "da", "jp": "ja", "ua": "uk", "rs": "sr", "me": "sr",
+    "gr": "el", "al": "sq", "cz": "cs", "dk": "da", "jp": "ja", "ua": "uk", "rs": "sr",
     "cn": "zh", "gb": "en", "us": "en", "ge": "ka", "by": "be", "kz": "kk",
+    "me": "cnr",  # Montenegro: Montenegrin has no ISO 639-1 code, only ISO 639-3 (sr if Serbian is meant)
+}
+# ISO 3166-1 alpha-3 country codes that are also ISO 639-3 language codes (srb is Sora, not Serbian):
+# the language a planner most likely meant, for the countries that take part in exercises exgen targets.
+COUNTRY_LANGUAGES = {
+    "srb": "sr", "mne": "cnr", "bgr": "bg", "rou": "ro", "mda": "ro", "svk": "sk", "aut": "de", "lie": "de",
+    "dnk": "da", "prt": "pt", "ltu": "lt", "lva": "lv", "blr": "be", "gbr": "en", "usa": "en", "can": "en",
+    "imn": "en", "gib": "en", "and": "ca", "mco": "fr", "smr": "it", "ala": "sv",
 }
 # Threat kinds each catalogue describes: DISARM is about information operations; ATT&CK about
 # intrusion into IT/OT systems, which exercises stage as cyber, sabotage or electronic attack.
@@ -34,31 +42,56 @@ TITLES = {"DISARM": "a DISARM", "ATTACK": "an ATT&CK"}
 @functools.cache
 def nations() -> frozenset[str]:
     """ISO 3166-1 alpha-2 codes (pycountry) plus XK."""
-    codes = _alpha_2("iso3166-1.json", "3166-1")
-    if codes is None:
-        import pycountry
-
-        codes = frozenset(c.alpha_2 for c in pycountry.countries)
-    return codes | EXTRA_NATIONS
+    return frozenset(e["alpha_2"] for e in _countries() if "alpha_2" in e) | EXTRA_NATIONS
 
 
 @functools.cache
 def languages() -> frozenset[str]:
-    """ISO 639-1 codes: the pycountry languages that have an alpha-2 code."""
-    codes = _alpha_2("iso639-3.json", "639-3")
-    if codes is None:
-        import pycountry
+    """The language codes exgen accepts: ISO 639-1, and ISO 639-3 for a language without one (cnr).
 
-        codes = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
-    return codes
+    ISO 639-3 codes count for living and constructed individual languages and macrolanguages only,
+    not for extinct, ancient or historical ones nor the special codes (und, mul, zxx).
+    """
+    return frozenset(_language_index()[0])
 
 
-def _alpha_2(database: str, root: str) -> frozenset[str] | None:
-    """The ``alpha_2`` codes of one of pycountry's ISO tables, read from its JSON file directly.
+def language_name(code: str) -> str:
+    """The English name of an ISO 639 code exgen knows (``cnr`` → Montenegrin), else the code."""
+    return _language_index()[0].get(code) or _language_index()[1].get(code, ("", code))[1]
+
+
+@functools.cache
+def _language_index() -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """(accepted code → name, other three-letter code → (its ISO 639-1 code or "", name))."""
+    accepted: dict[str, str] = {}
+    other: dict[str, tuple[str, str]] = {}
+    for e in _table("iso639-3.json", "639-3"):
+        name = e.get("name", "")
+        if "alpha_2" in e:
+            accepted[e["alpha_2"]] = name
+            for key in ("alpha_3", "bibliographic"):
+                if key in e:
+                    other[e[key]] = (e["alpha_2"], name)
+        elif e.get("scope") in ("I", "M") and e.get("type") in ("L", "C"):
+            accepted[e["alpha_3"]] = name
+        else:
+            other[e["alpha_3"]] = ("", name)
+    return accepted, other
+
+
+@functools.cache
+def _countries() -> tuple[dict[str, str], ...]:
+    return tuple(_table("iso3166-1.json", "3166-1"))
+
+
+@functools.cache
+def _table(database: str, root: str) -> tuple[dict[str, str], ...]:
+    """The entries of one of pycountry's ISO tables, read from its JSON file directly.
 
     Importing pycountry costs ~0.15 s (it asks importlib.metadata for its version) and building
     its 7,900 language objects ~0.1 s more, a large part of validating a small definition. The
-    tables are the same files pycountry reads; None (use pycountry) if they are not where expected.
+    tables are the same files pycountry reads; pycountry itself is the fallback if they are not
+    where expected.
     """
     import importlib.util
     import json
@@ -67,10 +100,12 @@ def _alpha_2(database: str, root: str) -> frozenset[str] | None:
     try:
         spec = importlib.util.find_spec("pycountry")
         folder = Path(next(iter(spec.submodule_search_locations or []))) / "databases"  # type: ignore[union-attr]
-        entries = json.loads((folder / database).read_bytes())[root]
-        return frozenset(e["alpha_2"] for e in entries if "alpha_2" in e)
+        return tuple(json.loads((folder / database).read_bytes())[root])
     except (AttributeError, KeyError, OSError, StopIteration, TypeError, ValueError):
-        return None
+        import pycountry
+
+        db = {"3166-1": pycountry.countries, "639-3": pycountry.languages}[root]
+        return tuple(dict(getattr(x, "_fields", {})) for x in db)
 
 
 def _alias_hint(value: str, aliases: dict[str, str]) -> str:
@@ -167,22 +202,54 @@ def check_nations(ctx: Ctx) -> None:
 
 
 def _language(ctx: Ctx, owner: str, language: str | None, pointer: str, field: str = "language") -> None:
-    if language and language not in languages():
-        msg = (f"{owner} has {field} '{language}', which is not an ISO 639-1 code"
-               f"{_alias_hint(language, LANGUAGE_ALIASES)}")
-        ctx.add("unknown-language", pointer, msg)
+    if not language:
+        return
+    if language not in languages():
+        ctx.add("unknown-language", pointer, f"{owner} has {field} '{language}', {_not_a_language(language)}")
+    elif language in _country_codes():
+        country = _country_codes()[language]
+        meant = COUNTRY_LANGUAGES.get(language)
+        fix = (f"for {language_name(meant)} write '{meant}'" if meant else
+               f"for a language of {country} write its ISO 639-1 code")
+        msg = (f"{owner} has {field} '{language}', the ISO 639-3 code of {language_name(language)}, which is also "
+               f"the ISO 3166 country code of {country}: {fix}, or accept this if {language_name(language)} "
+               f"is meant")
+        ctx.add("language-country-code", pointer, msg)
+
+
+def _not_a_language(value: str) -> str:
+    """Why a code is refused, with what was probably meant."""
+    alpha_2, name = _language_index()[1].get(value, ("", ""))
+    if alpha_2:
+        return f"the ISO 639-3 code of {name}; write its ISO 639-1 code{hint(alpha_2)}"
+    if name:
+        return f"the ISO 639-3 code of {name}, which is not a living language a unit or net works in"
+    return (f"which is not an ISO 639-1 code, nor the ISO 639-3 code of a language without one (such as cnr)"
+            f"{_alias_hint(value, LANGUAGE_ALIASES)}")
+
+
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Lower-case ISO 3166-1 alpha-3 code → country name, for the codes that are also accepted languages."""
+    accepted = languages()
+    return {e["alpha_3"].lower(): e.get("common_name") or e["name"] for e in _countries()
+            if e.get("alpha_3", "").lower() in accepted}
 
 
 def check_languages(ctx: Ctx) -> None:
-    """unknown-language: every language is ISO 639-1."""
+    """unknown-language / language-country-code: every language is ISO 639-1, or ISO 639-3 where 639-1 has none."""
     m = ctx.model
     _language(ctx, "the exercise", m.info.working_language, "/exercise/working_language", "working language")
     for u in m.units:
         for j, lang in enumerate(u.languages):
             _language(ctx, f"unit {u.id}", lang, f"{u.pointer}/languages/{j}")
+        for j, lang in enumerate(u.interprets):
+            _language(ctx, f"unit {u.id}", lang, f"{u.pointer}/interprets/{j}", "interpreted language")
     for r in m.role_players:
         for j, lang in enumerate(r.languages):
             _language(ctx, f"role player {r.id}", lang, f"{r.pointer}/languages/{j}")
+        for j, lang in enumerate(r.interprets):
+            _language(ctx, f"role player {r.id}", lang, f"{r.pointer}/interprets/{j}", "interpreted language")
     for n in m.nets:
         _language(ctx, f"net {n.id}", n.language, f"{n.pointer}/language")
 

@@ -1,5 +1,6 @@
-"""Constraint windows (jamming, GNSS jamming, EMCON, outages) as shaded spans across a time plot,
-each id label set on one of three rows above the plot, which starts below the rows in use."""
+"""Constraint windows (jamming, GNSS jamming and spoofing, EMCON, outages, cyber attacks) as shaded
+spans across a time plot, each id label set on one of three rows above the plot, which starts below
+the rows in use."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from exgen.render.charts.axis import MIN_SEGMENT_W, PLOT_X1, Axis
 from exgen.render.charts.layout import WIDTH, Data, coord
 from exgen.render.charts.text import fit, text_width
 
-WINDOW_KINDS = ("jamming", "gnss-jamming", "emcon", "outage")
+WINDOW_KINDS = ("jamming", "gnss-jamming", "gnss-spoofing", "emcon", "outage", "cyber")
 #: Rows of window id labels above a time plot: the first row's y, and the pitch between rows.
 WINDOW_ROW_Y = 86
 WINDOW_ROW_H = 15
