@@ -150,7 +150,7 @@ def test_real_subprocess_validate_and_build(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "exgen", "validate", str(FLAGSHIP)], capture_output=True,
                           text=True, env=env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1].startswith("8 files, 0 errors")
+    assert done.stdout.strip().splitlines()[-1].startswith("9 files, 0 errors")
     bad = tmp_path / "bad.yaml"
     bad.write_text("exgen: 1\nexercise: [unclosed\n", "utf-8")
     done = subprocess.run([sys.executable, "-m", "exgen", "validate", str(bad)], capture_output=True, text=True,

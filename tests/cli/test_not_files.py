@@ -171,7 +171,7 @@ def test_fragment_beside_a_fifo_finds_its_root(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "sc" / "zz-pipe.yaml")
     done = exgen(tmp_path, ["validate", "sc/injects/day1.yaml"], "")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert done.stdout.splitlines()[-1] == "8 files, 0 errors, 0 warnings"
+    assert done.stdout.splitlines()[-1] == "9 files, 0 errors, 0 warnings"
 
 
 @pytest.mark.parametrize(("command", "planted", "what"), [

@@ -48,7 +48,7 @@ def test_validate_directory_in_parallel_sums_up(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--jobs", "2", str(base)])
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[-1] == "16 files, 1 error, 0 warnings"
+    assert lines[-1] == "18 files, 1 error, 0 warnings"
     assert sum("error[schema-enum]" in row and "drills/b/injects/day1.yaml" in row for row in lines) == 1
 
 
@@ -75,7 +75,7 @@ def test_unrelated_yaml_is_skipped_only_with_the_hook_flag(tmp_path: Path) -> No
     assert result.exit_code == 0 and "skipped" in result.stderr
     result = CliRunner().invoke(cli, ["validate", "--skip-non-definitions", ci,
                                       str(base / "drills" / "a" / "forces.yaml")])
-    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "8 files, 0 errors, 0 warnings"
+    assert result.exit_code == 0 and result.stdout.splitlines()[-1] == "9 files, 0 errors, 0 warnings"
     result = CliRunner().invoke(cli, ["validate", ci])  # named without the flag: an error, not a skip
     assert result.exit_code == 1 and f"{ci}:1:1: error[not-a-definition]:" in result.stdout
 
