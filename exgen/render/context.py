@@ -258,7 +258,8 @@ class _ContextBuilder:
                             "usable": (n.id, uid) not in reasons, "reason": reasons.get((n.id, uid), "")})
         return {"id": n.id, "name": n.name or n.id, "kind": n.kind, "band": n.band, "waveform": n.waveform,
                 "crypto": n.crypto, "language": n.language, "net_control": n.net_control,
-                "frequency": n.frequency, "description": n.description, "members": members,
+                "frequency": n.frequency, "transit": self.picture.transit.get(n.id, 0),
+                "description": n.description, "members": members,
                 "bearer": n.bearer, "bearers": list(self.picture.bearers.get(n.id, ())),
                 "interpreters": [{"id": i.id, "kind": i.kind, "name": i.name, "languages": list(i.languages),
                                   "pair": language_pair(i.languages), "usable": (n.id, i.id) not in reasons}
