@@ -57,18 +57,14 @@ _SLAVIC_STYLE = frozenset({"BA", "BG", "HR", "ME", "MK", "RS", "SI"})
 
 @dataclass(frozen=True)
 class Enrichment:
-    """All seeded detail of one package; plain mappings keyed by element id.
-
-    ``controllers`` and ``evaluators`` stay empty: exgen invents no person for them (one without
-    a name is printed as its role); the fields remain for templates that look them up.
+    """All seeded detail of one package; plain mappings keyed by element id. Controllers and
+    evaluators have none: exgen invents no person for them (one without a name is printed as its role).
     """
 
     seed: int
     personas: t.Mapping[str, Persona] = field(default_factory=dict)
     callsigns: t.Mapping[str, str] = field(default_factory=dict)
     net_callsigns: t.Mapping[tuple[str, str], str] = field(default_factory=dict)
-    controllers: t.Mapping[str, Persona] = field(default_factory=dict)
-    evaluators: t.Mapping[str, Persona] = field(default_factory=dict)
     places: t.Mapping[str, str] = field(default_factory=dict)
     faker_version: str = ""
 

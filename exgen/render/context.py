@@ -304,16 +304,14 @@ class _ContextBuilder:
 
     def controller(self, c: t.Any) -> Data:
         return {"id": c.id, "cell": self.ref(c.cell), "name": self.display_name("controllers", c),
-                "units": [self.ref(u) for u in c.units], "persona": _persona(self.e.controllers.get(c.id)),
+                "units": [self.ref(u) for u in c.units], "persona": None,
                 "injects": [i.id for i in self.m.injects if i.controller == c.id]}
 
     def evaluator(self, e: t.Any) -> Data:
-        persona = self.e.evaluators.get(e.id)
         role = "Evaluator, " + ", ".join(e.objectives) if e.objectives else "Evaluator"
         return {"id": e.id, "name": e.name or role, "nation": e.nation,
                 "nation_name": nation_name(e.nation) if e.nation else "",
-                "objectives": list(e.objectives), "units": [self.ref(u) for u in e.units],
-                "persona": _persona(persona)}
+                "objectives": list(e.objectives), "units": [self.ref(u) for u in e.units], "persona": None}
 
     def inject(self, i: t.Any) -> Data:
         from exgen.core import catalogues

@@ -23,7 +23,7 @@ from exgen.enrich.names.places import STYLES, place_name
 from exgen.enrich.names.romanize import romanize
 from exgen.model import Exercise
 from tests.conftest import ROOT
-from tests.enrich.test_enrich import EMAIL, build
+from tests.enrich.test_enrich import EMAIL, build, excon_people
 
 NAMED = sorted(cultures.NAMED_CULTURES)
 SCENARIOS = sorted(ROOT.glob("scenarios/*/exercise.yaml"))
@@ -209,8 +209,9 @@ def test_same_seed_same_names_and_new_role_players_rename_nobody() -> None:
 # --- controllers and evaluators -----------------------------------------------------------------
 
 def test_controllers_and_evaluators_get_no_invented_person() -> None:
-    enrichment = en.enrich(build(definition()), 1)
-    assert dict(enrichment.controllers) == {} and dict(enrichment.evaluators) == {}
+    model = build(definition())
+    people = excon_people(en.enrich(model, 1), model)
+    assert people and all(p["persona"] is None for p in people)
 
 
 # --- organisation and e-mail ----------------------------------------------------------------------
@@ -311,3 +312,4 @@ def test_the_dalvora_officials_share_one_culture() -> None:
     for r in dalvora:
         source = cultures.persona_source(r.culture, r.nation, model.info.culture)
         assert source is not None and source.culture == "dalvoran", r.id
+
