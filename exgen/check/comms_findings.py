@@ -21,7 +21,6 @@ from exgen.comms import (
     merge,
     unique_nets,
 )
-from exgen.comms.delivery import exchange_nets, plans_by_pair
 from exgen.core.diagnostics import Diagnostic, Severity, at
 
 if t.TYPE_CHECKING:
@@ -30,7 +29,7 @@ if t.TYPE_CHECKING:
 
 _LIST_LIMIT = 6
 
-__all__ = ["diagnose", "exchange_nets", "plans_by_pair"]
+__all__ = ["diagnose"]
 
 
 def diagnose(picture: CommsPicture, model: Exercise, sources: Locator) -> list[Diagnostic]:
