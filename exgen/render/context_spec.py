@@ -56,16 +56,14 @@ def spec_context(model: Exercise, ctx: Data, when: t.Callable[[int], Data],
         "training_audience": [ref(u) for u in model.training_audience()],
         "msel_columns": list(info.msel_columns), "custom": custom(info.custom),
     })
-    incidents = {c.id: c for c in reversed(model.main_incidents)}  # the first definition wins
-    events = {e.id: e for e in reversed(model.main_events)}
-    phases = {p.id: p for p in reversed(model.phases)}
     by_incident: dict[str, list[str]] = defaultdict(list)
     by_event: dict[str, list[str]] = defaultdict(list)
     by_phase: dict[str, list[str]] = defaultdict(list)
     for inj in ctx["injects"]:
-        incident = incidents.get(inj["incident_id"] or "")
-        event = events.get(incident.event) if incident else None
-        phase = phases.get(incident.phase or "") if incident else None
+        # The model's index: the first definition of a duplicated id wins, as everywhere else.
+        incident = model.get("main_incidents", inj["incident_id"])
+        event = model.get("main_events", incident.event) if incident else None
+        phase = model.get("phases", incident.phase) if incident else None
         if phase is None:
             phase = model.phase_at(inj["time"])
         inj["incident"] = {"id": incident.id, "title": incident.title} if incident else None
