@@ -50,20 +50,19 @@ def as_json(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
             "errors": sum(d.severity is Severity.ERROR for d in diagnostics),
             "warnings": sum(d.severity is Severity.WARNING for d in diagnostics),
         },
-        "diagnostics": [
-            {
-                "file": d.location.file,
-                "line": d.location.line,
-                "col": d.location.col,
-                "pointer": d.pointer,
-                "code": d.code,
-                "severity": str(d.severity),
-                "message": d.message,
-            }
-            for d in diagnostics
-        ],
+        "diagnostics": [_json_entry(d) for d in diagnostics],
     }
     return json_text(doc) + "\n"
+
+
+def _json_entry(d: Diagnostic) -> dict[str, t.Any]:
+    """One diagnostic of the JSON report; ``cell`` only for a finding located in a spreadsheet."""
+    entry: dict[str, t.Any] = {"file": d.location.file, "line": d.location.line, "col": d.location.col,
+                               "pointer": d.pointer, "code": d.code, "severity": str(d.severity),
+                               "message": d.message}
+    if d.location.cell:
+        entry["cell"] = d.location.cell
+    return entry
 
 
 def _gh_data(text: str) -> str:
@@ -85,7 +84,8 @@ def github(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> str:
         if d.location.line:
             props += [f"line={d.location.line}", f"col={d.location.col}"]
         props.append(f"title={_gh_property(d.code)}")
-        out.append(f"::{level} {','.join(props)}::{_gh_data(d.message)}")
+        message = f"{d.location.cell}: {d.message}" if d.location.cell else d.message
+        out.append(f"::{level} {','.join(props)}::{_gh_data(message)}")
     out.append(summary_line(diagnostics, len(files)))
     return "\n".join(out) + "\n"
 

@@ -69,12 +69,16 @@ def log(diagnostics: t.Sequence[Diagnostic], files: t.Sequence[str]) -> dict[str
     results = []
     for d in diagnostics:
         physical: dict[str, t.Any] = {"artifactLocation": artifact_location(d.location.file, base)}
-        if d.location.line:
+        # A spreadsheet cell is no line of text: it is named as a logical location instead of a region.
+        if d.location.line and not d.location.cell:
             physical["region"] = {"startLine": d.location.line, "startColumn": max(d.location.col, 1)}
         location: dict[str, t.Any] = {"physicalLocation": physical}
-        if d.pointer:
-            location["logicalLocations"] = [{"fullyQualifiedName": d.pointer, "kind": "element"}]
+        logical = [{"fullyQualifiedName": name, "kind": "element"} for name in (d.location.cell, d.pointer) if name]
+        if logical:
+            location["logicalLocations"] = logical
         message = d.message if d.message.endswith((".", "?", "!")) else d.message + "."
+        if d.location.cell:
+            message = f"Cell {d.location.cell}: {message}"
         results.append({"ruleId": d.code, "ruleIndex": index[d.code], "level": _LEVELS[d.severity],
                         "message": {"text": message}, "locations": [location]})
     return {

@@ -27,13 +27,22 @@ _M32 = 0xFFFFFFFF
 
 @dataclass(frozen=True)
 class Location:
-    """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown)."""
+    """A place in a source file; ``line`` and ``col`` are 1-based (0 = unknown).
+
+    >>> str(Location("msel.xlsx", 14, 5, "Injects!E14"))
+    'msel.xlsx:Injects!E14'
+    """
 
     file: str
     line: int = 0
     col: int = 0
+    #: A spreadsheet cell (``Injects!E14``, or ``E14`` in a CSV file): then ``line`` is its row
+    #: and ``col`` its column number, and the cell is what users are shown.
+    cell: str = ""
 
     def __str__(self) -> str:
+        if self.cell:
+            return f"{self.file}:{self.cell}"
         if self.line:
             return f"{self.file}:{self.line}:{self.col}"
         return self.file

@@ -48,15 +48,16 @@ class Document:
         return self.files[0]
 
 
-def load(path: str | os.PathLike[str]) -> tuple[Document | None, list[Diagnostic]]:
+def load(path: str | os.PathLike[str], reader: Reader | None = None) -> tuple[Document | None, list[Diagnostic]]:
     """Load the definition rooted at ``path``; None when the root itself cannot be used.
 
     Files with problems in their own content are reported and left out of the merge (the
     root too: then there is no document), so one run shows the problems of every file.
     The pointer of a parse diagnostic is local to its file; that of a ``duplicate-section``
-    is in the merged document.
+    is in the merged document. ``reader`` replaces :func:`read.read_file` (an import validates
+    the files it is about to write before they exist).
     """
-    loader = _Loader()
+    loader = _Loader(reader)
     loader.run(os.fsdecode(os.fspath(path)))
     return loader.document(), loader.diagnostics
 
