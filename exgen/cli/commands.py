@@ -359,13 +359,15 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
 
 def _register_own_modules() -> None:
-    """``exgen generate``, ``exgen preview`` and ``exgen symbols`` have modules of their own; they
+    """``exgen generate``, ``import``, ``preview`` and ``symbols`` have modules of their own; they
     import their stages only when they run."""
     from exgen.cli.generate import generate
+    from exgen.cli.imports import import_group
     from exgen.cli.preview import preview
     from exgen.cli.symbols import symbols
 
     cli.add_command(generate)
+    cli.add_command(import_group)
     cli.add_command(preview)
     cli.add_command(symbols)
 
