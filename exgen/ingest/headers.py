@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from exgen.core.diagnostics import Diagnostic, Location, Severity, error, warning
 from exgen.ingest.mapping import IGNORE, Mapping, custom_key_ok, header_key
-from exgen.ingest.values import quoted, text_of
+from exgen.ingest.values import ITEMS, quoted, text_of
 from exgen.load.sheets.table import Cell, Table, column_letters
 
 #: Rows searched for the header row.
@@ -123,7 +123,9 @@ def plan_columns(table: Table, mapping: Mapping | None, *, header_row: int | Non
             return None, [_no_header(table, mapping)]
     exgen = None if mapped else _exgen_fields(row, custom_names)
     if exgen is not None:
-        columns = {cell.col: Column(cell.col, header, name, {}, None, table.location(cell.row, cell.col))
+        # exgen joins list items with "; " (names may hold commas), catalogue ids one per line (XLSX) or "; " (CSV).
+        columns = {cell.col: Column(cell.col, header, name, {}, _EXGEN_SPLIT.get(name),
+                                    table.location(cell.row, cell.col))
                    for cell, (header, name) in zip(row, exgen, strict=True)}
         return ColumnPlan(row[0].row, columns, "exgen"), _check_fields(columns, "exgen")
     found: list[Diagnostic] = []
@@ -175,6 +177,10 @@ def _exgen_fields(row: list[Cell], custom_names: t.Sequence[str]) -> list[tuple[
                 return ([(h, _EXGEN_FIELDS[h]) for h in start] + list(zip(custom, names, strict=True))
                         + [(h, _EXGEN_FIELDS[h]) for h in tail])
     return None
+
+
+#: How exgen's own MEL/MIL separates the items of a list column.
+_EXGEN_SPLIT = {"to": ITEMS, "objectives": ITEMS, "threat.ids": ITEMS}
 
 
 def _columns(table: Table, row: list[Cell], mapping: Mapping | None, found: list[Diagnostic]) -> dict[int, Column]:

@@ -103,13 +103,19 @@ def mapped(text: str, maps: t.Sequence[t.Mapping[str, str]]) -> str | None:
     return None
 
 
+#: A ``split`` that separates items on semicolons and new lines only (never on commas, which names hold).
+ITEMS = ";\n"
+
+
 def split_items(text: str, split: str | None = None) -> list[str]:
     """A list cell's items: split on ``split``, else on ``;`` and new lines, else on ``,``.
 
     >>> split_items("A; B\\nC"), split_items("A, B"), split_items("A | B", "|"), split_items(" ; ")
     (['A', 'B', 'C'], ['A', 'B'], ['A', 'B'], [])
     """
-    if split is not None:
+    if split == ITEMS:
+        parts = re.split(r"[;\n]", text)
+    elif split is not None:
         parts = text.split(split)
     elif ";" in text or "\n" in text:
         parts = re.split(r"[;\n]", text)

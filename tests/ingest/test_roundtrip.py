@@ -124,3 +124,27 @@ def test_a_bad_edit_is_reported_at_its_cell_and_nothing_changes(definition: Path
     assert f"bad.xlsx:'All injects'!{letter}{row}: error[unknown-reference]" in result.output, result.output
     assert "nothing was written" in result.output
     assert _snapshot(definition.parent) == before
+
+
+def test_names_with_commas_and_catalogue_names_round_trip(tmp_path: Path) -> None:
+    """The synthetic definitions name units "A Company, B01-MK-2BN" and carry catalogue ids, which the
+    workbook writes with their technique names: neither may change a byte on the way back."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    definition = tmp_path / "def" / "exercise.yaml"
+    definition.parent.mkdir()
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "200", "-o", str(definition)], check=True,
+                   capture_output=True)
+    before = _snapshot(definition.parent)
+    assert "Company, " in definition.read_text("utf-8") and "ATTACK:" in definition.read_text("utf-8")
+    out = tmp_path / "pkg"
+    built = CliRunner().invoke(cli, ["build", str(definition), "-o", str(out), "--only", "msel"])
+    assert built.exit_code == 0, built.output
+    for sheet in ("msel.xlsx", "msel.csv"):
+        result = CliRunner().invoke(cli, ["import", "msel", str(out / "msel" / sheet), "--into", str(definition)])
+        assert result.exit_code == 0, result.output
+        assert "0 inject(s) added, 0 updated" in result.output, (sheet, result.output)
+    assert _snapshot(definition.parent) == before
