@@ -18,10 +18,12 @@ from pathlib import Path
 from exgen.core.diagnostics import Diagnostic, Location, error, warning
 from exgen.core.sources import Location as Loc
 from exgen.ingest import fields as f
-from exgen.ingest.yaml_patch import PatchError, YamlFile, render_new_file
+from exgen.ingest.local_edit import InjectFile
+from exgen.ingest.yaml_patch import render_new_file
 
 if t.TYPE_CHECKING:
     from exgen.ingest.rows import Imported
+    from exgen.load import Document
 
 SCHEMA_LINE = "# yaml-language-server: $schema={schema}\n"
 
@@ -39,7 +41,7 @@ class Target:
 class Plan:
     """What the import will write and what it found."""
 
-    edits: dict[Path, YamlFile] = field(default_factory=dict)  #: existing files to edit
+    edits: dict[Path, InjectFile] = field(default_factory=dict)  #: existing files to edit
     new_files: dict[Path, list[dict[str, t.Any]]] = field(default_factory=dict)  #: day files to create
     includes: list[str] = field(default_factory=list)  #: include entries the root gains
     updated: list[str] = field(default_factory=list)
@@ -54,34 +56,46 @@ class Plan:
 class Merger:
     """Plans the edits of one import into a definition (or into new files when there is none)."""
 
-    def __init__(self, root: Path | None, files: t.Sequence[Path], out: Path, startex: dt.datetime | None,
+    def __init__(self, root: Path | None, document: Document | None, out: Path, startex: dt.datetime | None,
                  custom_order: t.Sequence[str]) -> None:
         self.root, self.out, self.startex, self.custom_order = root, out, startex, custom_order
         self.plan = Plan()
         self.existing: dict[str, Target] = {}
-        self.opened: dict[Path, YamlFile] = {}
+        self.opened: dict[Path, InjectFile] = {}
+        self.starts: dict[Path, list[int]] = {}
+        self.files: set[Path] = set()
         self.relative = True
+        if document is not None:
+            self._index(document)
+
+    def _index(self, document: Document) -> None:
+        """Each inject of the definition: its file, its place in that file's list, where it starts."""
+        paths = {f.display: f.path for f in document.files}
+        self.files = set(paths.values())
+        injects = document.data.get("injects")
         styles: list[bool] = []
-        for path in files:
-            edited = self._open(path)
-            if edited is None:
+        for k, item in enumerate(injects if isinstance(injects, list) else []):
+            where = document.sources.locate(f"/injects/{k}")
+            path = paths.get(where.file)
+            if path is None or not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 continue
-            for index, item in enumerate(edited.list_items("injects")):
-                if isinstance(item, dict) and isinstance(item.get("id"), str):
-                    self.existing.setdefault(item["id"], Target(path, index, item))
-                    styles.append(f.is_relative(item.get("time")))
+            starts = self.starts.setdefault(path, [])
+            self.existing.setdefault(item["id"], Target(path, len(starts), item))
+            starts.append(where.line)
+            styles.append(f.is_relative(item.get("time")))
         if styles:
             self.relative = sum(styles) * 2 >= len(styles)
 
-    def _open(self, path: Path) -> YamlFile | None:
+    def _open(self, path: Path) -> InjectFile | None:
         if path in self.opened:
             return self.opened[path]
         try:
-            edited = YamlFile(path.read_bytes().decode("utf-8"), str(path))
-        except (OSError, UnicodeDecodeError, PatchError) as exc:
+            edited = InjectFile(path.read_bytes().decode("utf-8"), str(path), self.starts.get(path, []))
+        except (OSError, UnicodeDecodeError) as exc:
             self.plan.diagnostics.append(error("import-cannot-edit", f"cannot edit {path}: {exc}", Location(str(path))))
             return None
         self.opened[path] = edited
+        self.plan.edits[path] = edited
         return edited
 
     # --- rows ------------------------------------------------------------------------
@@ -103,11 +117,12 @@ class Merger:
             self._update(ident, row, target) if target is not None else self._add(ident, row)
         self.plan.missing = [ident for ident in self.existing if ident not in seen]
         if prune:
-            for ident in sorted(self.plan.missing, key=lambda i: -self.existing[i].index):
+            for ident in self.plan.missing:
                 target = self.existing[ident]
-                self.opened[target.file].remove_item("injects", target.index)
-                self.plan.edits[target.file] = self.opened[target.file]
-                self.plan.removed.append(ident)
+                edited = self._open(target.file)
+                if edited is not None:
+                    edited.remove_item(target.index)
+                    self.plan.removed.append(ident)
         return self.plan
 
     def _ident(self, row: Imported) -> str | None:
@@ -163,9 +178,9 @@ class Merger:
         return value
 
     def _update(self, ident: str, row: Imported, target: Target) -> None:
-        edited = self.opened[target.file]
         cells: dict[str, Location] = {}
-        changed = False
+        sets: list[tuple[str, t.Any]] = []
+        removes: list[str] = []
         for name, candidates in row.values.items():
             if name == "id" or not candidates:
                 continue
@@ -173,8 +188,7 @@ class Merger:
             chosen = self._chosen(name, candidates, current, row)
             cells[name] = chosen[1] if chosen else candidates[0][1]
             if chosen is not None:
-                edited.set_field("injects", target.index, name, self._text(name, chosen[0], current))
-                changed = True
+                sets.append((name, self._text(name, chosen[0], current)))
         for name, where in row.empty.items():
             if f.get_path(target.data, name) is None or name in row.values:
                 continue
@@ -182,14 +196,19 @@ class Merger:
                 self.plan.diagnostics.append(error(
                     "import-required-empty", f"inject {ident} must have a {name}; the cell is empty", where))
                 continue
-            parent = name.split(".")[0] if name.startswith("threat.kind") else name
-            edited.remove_field("injects", target.index, parent)
+            removes.append(name.split(".")[0] if name.startswith("threat.kind") else name)
             cells[name] = where
-            changed = True
         self.plan.cells[ident] = cells
-        if changed:
-            self.plan.edits[target.file] = edited
-            self.plan.updated.append(ident)
+        if not sets and not removes:
+            return
+        edited = self._open(target.file)  # only a file with a change is opened (and written)
+        if edited is None:
+            return
+        for name, value in sets:
+            edited.set_field(target.index, name, value)
+        for name in removes:
+            edited.remove_field(target.index, name)
+        self.plan.updated.append(ident)
 
     def _add(self, ident: str, row: Imported) -> None:
         values: dict[str, t.Any] = {"id": ident}
@@ -219,11 +238,10 @@ class Merger:
             day = (moment.astimezone(dt.timezone.utc).date() - self.startex.date()).days
         name = f"day{day + 1}.yaml" if day >= 0 else f"day-minus-{-day}.yaml"
         path = (self.out / "injects" / name).resolve()
-        if path in self.opened or (path.exists() and self._included(path)):
+        if path in self.files:
             edited = self._open(path)
             if edited is not None:
-                edited.append_items("injects", [item])
-                self.plan.edits[path] = edited
+                edited.append_items([item])
             return
         if path.exists() and path not in self.plan.new_files:
             self.plan.diagnostics.append(error(
@@ -235,9 +253,6 @@ class Merger:
             self._include(path)
         self.plan.new_files[path].append(item)
 
-    def _included(self, path: Path) -> bool:
-        return path in self.opened
-
     def _include(self, path: Path) -> None:
         """The root gains an include entry for a new day file."""
         if self.root is None:
@@ -246,8 +261,7 @@ class Merger:
         rel = os.path.relpath(path, self.root.parent).replace(os.sep, "/")
         edited = self._open(self.root)
         if edited is not None:
-            edited.add_to_string_list("include", rel)
-            self.plan.edits[self.root] = edited
+            edited.add_include(rel)
             self.plan.includes.append(rel)
 
 

@@ -9,6 +9,7 @@ written beside its target and renamed into place, so a failure leaves the defini
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import typing as t
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 from exgen.ingest import locate, merge, partial, scaffold, write
+from exgen.ingest.yaml_patch import PatchError
 from exgen.model.time import TimeError, parse_datetime
 
 if t.TYPE_CHECKING:
@@ -80,7 +82,7 @@ def run_import(opts: Options) -> Result:
     if opts.into:
         from exgen import load
 
-        document, found = load.load(opts.into)
+        document, found = load.load(opts.into, reader=_keeping)
         result.diagnostics += found
         result.files.append(opts.into)
         if document is None or has_errors(found):
@@ -102,9 +104,12 @@ def run_import(opts: Options) -> Result:
         startex = min(times).astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0) if times else None
     root = Path(opts.into).resolve() if opts.into else None
     out = Path(opts.out).resolve() if opts.out else (root.parent if root else Path.cwd())
-    files = [f.path for f in document.files] if document else []
-    merger = merge.Merger(root, files, out, startex, [f"x-{c}" if not c.startswith("x-") else c for c in custom])
+    merger = merge.Merger(root, document, out, startex, [f"x-{c}" if not c.startswith("x-") else c for c in custom])
+    # Memory: the definition as loaded, the sheet and its rows are not needed once the rows are
+    # merged, and the edited files once their texts are made; the validation loads it all again.
+    del document, data, table
     planned = merger.add_rows(rows, prune=opts.prune)
+    del rows
     result.plan = planned
     result.diagnostics += planned.diagnostics
     note = merge.missing_note(planned, opts.sheet_path)
@@ -112,10 +117,20 @@ def run_import(opts: Options) -> Result:
         result.diagnostics.append(note)
     if any(d.code == "import-cannot-edit" for d in planned.diagnostics):
         return _done(result)
-    texts, found = _texts(planned, merger, root, out, opts, startex)
+    try:
+        texts, found = _texts(planned, merger, root, out, opts, startex)
+    except PatchError as exc:
+        result.diagnostics.append(error("import-cannot-edit", f"cannot edit the definition: {exc}",
+                                        Location(opts.into or opts.sheet_path)))
+        return _done(result)
+    planned.edits.clear()
+    merger.opened.clear()
+    gc.collect()
     result.diagnostics += found
     if texts is None or has_errors(found):
         return _done(result)
+    for path in texts:
+        _KEPT.pop(path, None)
     checked = _validate(opts.into or os.path.join(opts.out or os.curdir, "exercise.yaml"), texts, set(planned.cells))
     injects = checked.document.data.get("injects", []) if checked.document else []
     located = locate.to_cells(checked.diagnostics, injects if isinstance(injects, list) else [],
@@ -140,6 +155,7 @@ def _reported(d: Diagnostic, unread: set[int]) -> bool:
 
 
 def _done(result: Result) -> Result:
+    _KEPT.clear()
     result.diagnostics = sort_diagnostics(result.diagnostics)
     return result
 
@@ -231,6 +247,20 @@ def _moment(item: dict[str, t.Any], startex: dt.datetime | None) -> dt.datetime 
             return None
 
 
+#: Files the first load of the definition read cleanly, for the validation of the result.
+_KEPT: dict[Path, FileRead] = {}
+
+
+def _keeping(display: str, path: Path) -> FileRead:
+    """Read a definition file and keep a clean parse of it for :func:`_validate`."""
+    from exgen.load import read
+
+    got = read.read_file(display, path)
+    if got.built is not None and got.built.complete and not got.built.diagnostics:
+        _KEPT[path] = got
+    return got
+
+
 def _validate(shown: str, texts: dict[Path, str], imported_ids: set[str]) -> Checked:
     """Check the definition as it will be once ``texts`` are written, without writing them."""
     from exgen import load
@@ -241,7 +271,8 @@ def _validate(shown: str, texts: dict[Path, str], imported_ids: set[str]) -> Che
         if path in texts:
             raw = texts[path].encode("utf-8")
             return read.FileRead(hashlib.sha256(raw).hexdigest(), read.parse(raw, display, path.suffix == ".json"))
-        return read.read_file(display, path)
+        kept = _KEPT.pop(path, None)  # a file the import does not change is not parsed again
+        return kept if kept is not None else read.read_file(display, path)
 
     loaded: tuple[Document | None, list[Diagnostic]] = load.load(shown, reader=reader)
     checked = check(shown, loaded=loaded)
