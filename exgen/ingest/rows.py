@@ -44,14 +44,17 @@ def read_rows(table: Table, plan: ColumnPlan, mapping: Mapping | None, *, starte
     ``startex`` reads D+N times (else the mapping's ``startex``); ``known`` turns names and ids,
     casefolded, into ids (units, role players, cells, controllers, objectives of the definition).
     """
-    reader = _Reader(table, plan, mapping, startex, known)
+    reader = RowReader(table, plan, mapping, startex, known)
     rows = [imported for cells in table.rows if cells[0].row > plan.header_row
             if (imported := reader.row(cells)) is not None]
     return rows, reader.found
 
 
-class _Reader:
-    """Reads the rows of one plan."""
+class RowReader:
+    """Reads the rows of one plan, one at a time (:meth:`row`); what it finds collects in ``found``.
+
+    ``table`` names the file and the sheet (its rows are not read: a caller streaming the rows
+    hands them to :meth:`row` as they come)."""
 
     def __init__(self, table: Table, plan: ColumnPlan, mapping: Mapping | None, startex: dt.datetime | None,
                  known: t.Mapping[str, str]) -> None:

@@ -81,6 +81,8 @@ def text_of(value: t.Any) -> str:
     >>> text_of(12.0), text_of(1.5), text_of(True), text_of(dt.datetime(2027, 5, 10, 7, 30)), text_of(" a\\r\\nb ")
     ('12', '1.5', 'yes', '2027-05-10T07:30:00', 'a\\nb')
     """
+    if type(value) is str:  # most cells: no conversion to look for
+        return (value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value).strip()
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and math.isfinite(value) and value == int(value):

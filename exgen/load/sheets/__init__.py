@@ -6,6 +6,6 @@ zip bombs, macros (unless allowed; never run), oversized sheets; formulas are ne
 """
 
 from exgen.load.sheets.read import read_table
-from exgen.load.sheets.table import Cell, Table, cell_ref, column_letters
+from exgen.load.sheets.table import Cell, RowsFactory, Table, cell_ref, column_letters
 
-__all__ = ["Cell", "Table", "cell_ref", "column_letters", "read_table"]
+__all__ = ["Cell", "RowsFactory", "Table", "cell_ref", "column_letters", "read_table"]

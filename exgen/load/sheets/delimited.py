@@ -20,7 +20,7 @@ from collections import Counter
 
 from exgen.core.diagnostics import Diagnostic, Location, Severity, error
 from exgen.load.sheets import guard
-from exgen.load.sheets.table import Cell, Table
+from exgen.load.sheets.table import Cell, RowsFactory, Table
 
 #: Delimiters considered, in the order ties are broken.
 DELIMITERS = (",", ";", "\t", "|")
@@ -51,8 +51,8 @@ class _LineTooLong(Exception):
     """A line longer than :data:`MAX_LINE_CHARS`."""
 
 
-def read_delimited(raw: bytes, display: str, *, max_rows: int = 200_000,
-                   encoding: str | None = None) -> tuple[Table | None, list[Diagnostic]]:
+def read_delimited(raw: bytes, display: str, *, max_rows: int = 200_000, encoding: str | None = None,
+                   rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """The table of the delimited text file whose bytes are ``raw`` (shown as ``display``);
     ``encoding`` overrides the detected one."""
     codec, found = choose_encoding(raw, display, encoding)
@@ -65,7 +65,7 @@ def read_delimited(raw: bytes, display: str, *, max_rows: int = 200_000,
     else:
         delimiter = sniff_delimiter(_text(raw[: SNIFF_CHARS * 4], codec).read(SNIFF_CHARS))
         stream = _text(raw, codec)
-    table = Table(display, None)
+    table = Table.new(display, None, rows)
     before = csv.field_size_limit(MAX_FIELD)
     try:
         complete, more = _read_records(stream, delimiter, table, max_rows)

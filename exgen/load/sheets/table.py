@@ -8,6 +8,7 @@ text, numbers, booleans and date-times (never a formula: a formula cell gives it
 from __future__ import annotations
 
 import datetime as dt
+import typing as t
 from dataclasses import dataclass, field
 
 from exgen.core.sources import Location
@@ -52,6 +53,10 @@ class Cell:
     value: Value
 
 
+#: Makes the list a table's rows go to, given the file and the sheet: see :meth:`Table.new`.
+RowsFactory = t.Callable[[str, "str | None"], "list[list[Cell]]"]
+
+
 @dataclass
 class Table:
     """The cells of one sheet, row by row (rows without any value are left out)."""
@@ -59,6 +64,12 @@ class Table:
     file: str  #: the file as the user named it
     sheet: str | None  #: the sheet's name; None for a CSV file
     rows: list[list[Cell]] = field(default_factory=list)  #: each row's non-empty cells, in column order
+
+    @classmethod
+    def new(cls, file: str, sheet: str | None, rows: RowsFactory | None = None) -> Table:
+        """An empty table; ``rows`` makes the list its rows are appended to (a caller streaming the rows
+        elsewhere as they are read passes its own)."""
+        return cls(file, sheet, rows(file, sheet) if rows is not None else [])
 
     def location(self, row: int, col: int) -> Location:
         """Where a cell is, for diagnostics: ``msel.xlsx:Injects!E14``."""

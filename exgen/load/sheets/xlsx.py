@@ -24,7 +24,7 @@ from exgen.core.diagnostics import Diagnostic, Location, error, warning
 from exgen.core.suggest import did_you_mean
 from exgen.load.sheets import guard
 from exgen.load.sheets.cells import CellReader
-from exgen.load.sheets.table import Table
+from exgen.load.sheets.table import RowsFactory, Table
 
 #: Sheets an MSEL is usually on, picked (when visible) before the first visible sheet.
 PREFERRED_SHEETS = ("all injects", "msel", "mel", "mel/mil", "injects")
@@ -32,7 +32,7 @@ _MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 
 def read_xlsx(raw: bytes, display: str, *, sheet: str | None = None, allow_macros: bool = False,
-              max_rows: int = 200_000) -> tuple[Table | None, list[Diagnostic]]:
+              max_rows: int = 200_000, rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """The chosen sheet of the workbook whose bytes are ``raw`` (shown as ``display``)."""
     where = Location(display)
     try:
@@ -52,7 +52,7 @@ def read_xlsx(raw: bytes, display: str, *, sheet: str | None = None, allow_macro
         try:
             values = books.enter_context(contextlib.closing(_open(raw, data_only=True)))
             formulas = books.enter_context(contextlib.closing(_open(raw, data_only=False))) if has_formulas else None
-            return _read_sheet(values, formulas, display, sheet, max_rows, found)
+            return _read_sheet(values, formulas, display, sheet, max_rows, found, rows)
         except Exception as problem:  # a malformed part makes openpyxl raise anything
             return None, [*found, _unreadable(problem, display)]
 
@@ -107,7 +107,7 @@ def _unreadable(problem: Exception, display: str) -> Diagnostic:
 
 
 def _read_sheet(values: t.Any, formulas: t.Any, display: str, wanted: str | None, max_rows: int,
-                found: list[Diagnostic]) -> tuple[Table | None, list[Diagnostic]]:
+                found: list[Diagnostic], rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """Choose the sheet and read its cells."""
     index, chosen = choose_sheet([(ws.title, ws.sheet_state) for ws in values.worksheets], wanted, display)
     found = found + chosen
@@ -115,7 +115,7 @@ def _read_sheet(values: t.Any, formulas: t.Any, display: str, wanted: str | None
         return None, found
     value_sheet = values.worksheets[index]
     formula_sheet = formulas.worksheets[index] if formulas is not None else None
-    table = Table(display, value_sheet.title)
+    table = Table.new(display, value_sheet.title, rows)
     reader = CellReader(table, max_rows, mac_epoch=values.epoch != WINDOWS_EPOCH)
     for sheet in (value_sheet, formula_sheet):
         if sheet is not None:
