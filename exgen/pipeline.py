@@ -111,6 +111,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     enrichment = enrich.enrich(checked.model, seed)
     findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
     ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
+    ctx["definition"] = checked.document.data  # data/exercise.json carries it for ad-hoc injects in conduct
     total = count_renders(templates, ctx)
     done = 0
 
