@@ -131,6 +131,7 @@ def build(file: str, out: str, seed: int, template_dirs: tuple[str, ...], force:
       kml           units and areas as KML (Google Earth)
       cot           Cursor-on-Target events for TAK
       ical          MEL/MIL as iCalendar
+      data          the validated exercise as JSON (data/exercise.json, for exgen serve)
     Example: exgen build ex.yaml -o pkg --only console,c2sim
 
     \b
@@ -359,16 +360,20 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
 
 def _register_own_modules() -> None:
-    """``exgen generate``, ``import``, ``preview`` and ``symbols`` have modules of their own; they
-    import their stages only when they run."""
+    """``exgen generate``, ``import``, ``preview``, ``record``, ``serve`` and ``symbols`` have modules of
+    their own; they import their stages only when they run."""
     from exgen.cli.generate import generate
     from exgen.cli.imports import import_group
     from exgen.cli.preview import preview
+    from exgen.cli.record import record_group
+    from exgen.cli.serve import serve
     from exgen.cli.symbols import symbols
 
     cli.add_command(generate)
     cli.add_command(import_group)
     cli.add_command(preview)
+    cli.add_command(record_group)
+    cli.add_command(serve)
     cli.add_command(symbols)
 
 
