@@ -78,12 +78,17 @@ docs: $(STAMP)
 # Time validate/build at 100, 1,000 and 10,000 injects against check-jsonschema (its own venv,
 # so it never touches exgen's). Prints figures and PASS/MISS per target; never fails on them.
 # Pass options with BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 100,1000 --runs 3".
+# Then the live server (exgen serve): 50 SSE listeners, 20 writes/s for 60 s on a 10,000-inject
+# package; options with SERVE_BENCH_ARGS, e.g. SERVE_BENCH_ARGS="--seconds 10". Then the import of a
+# 10,000-row MEL/MIL workbook against validating its definition (IMPORT_BENCH_ARGS="--runs 1").
 BENCH_VENV := benchmarks/.venv-bench
 bench: $(STAMP)
 	@test -x $(BENCH_VENV)/bin/check-jsonschema || { $(PYTHON) -m venv $(BENCH_VENV) \
 	    && $(BENCH_VENV)/bin/python -m pip install -q check-jsonschema==0.39.0; }
 	$(PY) benchmarks/run.py --exgen $(VENV)/bin/exgen \
 	    --check-jsonschema $(BENCH_VENV)/bin/check-jsonschema $(BENCH_ARGS)
+	$(PY) benchmarks/serve_load.py --exgen $(VENV)/bin/exgen $(SERVE_BENCH_ARGS)
+	$(PY) benchmarks/import_bench.py --exgen $(VENV)/bin/exgen $(IMPORT_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .hypothesis
