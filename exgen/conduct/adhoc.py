@@ -13,24 +13,15 @@ import copy
 import typing as t
 
 from exgen.core.diagnostics import Diagnostic, Location, Severity
+from exgen.core.sources import Fixed
 from exgen.model.time import TimeError, parse_datetime, resolve_time
 
 __all__ = ["Nowhere", "errors", "minutes", "validate"]
 
 
-class Nowhere:
+def Nowhere() -> Fixed:
     """A source map for data that has no file: the diagnostics are located by their pointer only."""
-
-    where = Location("exercise.json")
-
-    def locate(self, pointer: str) -> Location:
-        return self.where
-
-    def locate_key(self, pointer: str) -> Location:
-        return self.where
-
-    def file_of(self, pointer: str) -> str:
-        return self.where.file
+    return Fixed(Location("exercise.json"))
 
 
 def _as_dict(d: Diagnostic, prefix: str) -> dict[str, t.Any]:

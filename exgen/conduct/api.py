@@ -88,6 +88,16 @@ async def perform(conduct: Conduct, job: Job,
         return failure(503, "unavailable", "The record could not be written just now; try again.")
 
 
+async def append(conduct: Conduct, who: Principal, kind: str, subject: str, payload: dict[str, t.Any],
+                 key: str | None) -> Applied | JSONResponse:
+    """Append one event without a version to check (clock, comms, observations, closing evaluation)."""
+
+    def job(_conn: sqlite3.Connection, record: Record) -> Applied:
+        return record.append(who.record_actor, kind, subject, payload, key)
+
+    return await perform(conduct, job, no_conflict)
+
+
 def no_conflict(current: dict[str, t.Any]) -> JSONResponse:
     """The answer to a conflict on a subject without versions (never expected)."""
     return failure(409, "conflict", "Someone else changed this first.")

@@ -18,9 +18,9 @@ from starlette.responses import JSONResponse
 from exgen.conduct import access, adhoc, lifecycle
 from exgen.conduct.api import (
     Refusal,
+    append,
     forbidden,
     idem,
-    no_conflict,
     not_found,
     perform,
     version_of,
@@ -175,10 +175,7 @@ async def clock_action(request: Request, who: Principal) -> Response:
     except Refusal as exc:
         return failure(exc.status, exc.code, exc.message)
 
-    def job(_conn: sqlite3.Connection, record: Record) -> Applied:
-        return record.append(who.record_actor, f"clock.{action}", "clock", payload, key)
-
-    applied = await perform(conduct, job, no_conflict)
+    applied = await append(conduct, who, f"clock.{action}", "clock", payload, key)
     if isinstance(applied, JSONResponse):
         return applied
     return success(seq=applied.seq, replay=applied.replay, clock=applied.state)
@@ -197,10 +194,7 @@ async def comms_event(request: Request, who: Principal) -> Response:
     except Refusal as exc:
         return failure(exc.status, exc.code, exc.message)
 
-    def job(_conn: sqlite3.Connection, record: Record) -> Applied:
-        return record.append(who.record_actor, "comms.event", "", payload, key)
-
-    applied = await perform(conduct, job, no_conflict)
+    applied = await append(conduct, who, "comms.event", "", payload, key)
     if isinstance(applied, JSONResponse):
         return applied
     return success(seq=applied.seq, replay=applied.replay, comms=applied.state)

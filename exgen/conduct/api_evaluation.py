@@ -13,7 +13,7 @@ import typing as t
 from starlette.responses import JSONResponse
 
 from exgen.conduct import access, adhoc
-from exgen.conduct.api import Refusal, forbidden, idem, no_conflict, not_found, perform, version_of
+from exgen.conduct.api import Refusal, append, forbidden, idem, not_found, perform, version_of
 from exgen.conduct.record_project import observation_row
 from exgen.conduct.web import Principal, conduct_of, failure, guarded, read_json, success
 
@@ -49,10 +49,7 @@ async def add_observation(request: Request, who: Principal) -> Response:
     except Refusal as exc:
         return failure(exc.status, exc.code, exc.message)
 
-    def job(_conn: sqlite3.Connection, record: Record) -> Applied:
-        return record.append(who.record_actor, "observation.add", "", payload, key)
-
-    applied = await perform(conduct, job, no_conflict)
+    applied = await append(conduct, who, "observation.add", "", payload, key)
     if isinstance(applied, JSONResponse):
         return applied
     return success(201, seq=applied.seq, replay=applied.replay, observation=_shown(actor, applied.state))
@@ -101,10 +98,7 @@ async def close_evaluation(request: Request, who: Principal) -> Response:
     except Refusal as exc:
         return failure(exc.status, exc.code, exc.message)
 
-    def job(_conn: sqlite3.Connection, record: Record) -> Applied:
-        return record.append(who.record_actor, "evaluation.close", "evaluation", {}, key)
-
-    applied = await perform(conduct, job, no_conflict)
+    applied = await append(conduct, who, "evaluation.close", "evaluation", {}, key)
     if isinstance(applied, JSONResponse):
         return applied
     return success(seq=applied.seq, replay=applied.replay, closed=True)

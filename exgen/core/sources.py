@@ -58,6 +58,23 @@ class Locator(t.Protocol):
     def file_of(self, pointer: str) -> str: ...
 
 
+class Fixed:
+    """A locator for data that has no file (a draft in memory, an ad-hoc inject): every pointer is
+    at one place, so its diagnostics are told apart by their pointer."""
+
+    def __init__(self, where: Location) -> None:
+        self.where = where
+
+    def locate(self, pointer: str) -> Location:
+        return self.where
+
+    def locate_key(self, pointer: str) -> Location:
+        return self.where
+
+    def file_of(self, pointer: str) -> str:
+        return self.where.file
+
+
 def value_position(entry: Entry) -> tuple[int, int]:
     """1-based (line, col) where the entry's value starts."""
     packed: int = entry if isinstance(entry, int) else entry[0]

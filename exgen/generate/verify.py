@@ -12,6 +12,7 @@ import re
 import typing as t
 
 from exgen.core.diagnostics import Diagnostic, Location, Severity
+from exgen.core.sources import Fixed
 
 if t.TYPE_CHECKING:
     from exgen.check.run import Checked
@@ -21,19 +22,9 @@ _EXCHANGE = re.compile(r"^/injects/(\d+)/requires/(\d+)$")
 PASSES = 4
 
 
-class Nowhere:
+def Nowhere() -> Fixed:
     """A source map for data that has no file yet."""
-
-    where = Location("<draft>")
-
-    def locate(self, pointer: str) -> Location:
-        return self.where
-
-    def locate_key(self, pointer: str) -> Location:
-        return self.where
-
-    def file_of(self, pointer: str) -> str:
-        return self.where.file
+    return Fixed(Location("<draft>"))
 
 
 def problems(data: dict[str, t.Any]) -> list[Diagnostic]:
