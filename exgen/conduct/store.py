@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import time
 import typing as t
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def _configure(conn: sqlite3.Connection, name: str) -> None:
     """Durability and locking settings; the first statement that reads the file, so it finds bad files."""
     try:
         conn.execute("PRAGMA busy_timeout = 5000")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _journal_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA recursive_triggers = ON")  # REPLACE then fires delete triggers too
@@ -153,6 +154,20 @@ def _configure(conn: sqlite3.Connection, name: str) -> None:
         raise StoreError(f"{name} is not a conduct record exgen can open ({exc})") from exc
     if str(mode).lower() != "wal":
         raise StoreError(f"{name}: the conduct record needs a folder where SQLite can keep a write-ahead log")
+
+
+def _journal_wal(conn: sqlite3.Connection) -> str:
+    """Switch the file to write-ahead logging. Turning a new file to WAL needs it alone for a moment,
+    and SQLite may answer "locked" at once, without waiting, while another connection opens the same
+    new file (a server's writer and readers starting together): try again for up to five seconds."""
+    deadline = time.monotonic() + 5.0
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _version(conn: sqlite3.Connection) -> int:

@@ -326,10 +326,12 @@ def test_the_director_pauses_and_jumps_the_clock_and_every_page_agrees(story: St
     for page in story.pages.values():
         page.wait_for_function("() => document.getElementById('clock-state').dataset.running === 'yes'",
                                timeout=LIVE_MS)
-    # the observer's laptop is ten minutes fast, and still shows the director's exercise time
+    # the observer's laptop is ten minutes fast, and still shows the director's exercise time (each
+    # page ticks on its own second and the two are read one after the other on a busy machine: a few
+    # seconds apart at most, never the ten minutes of an uncorrected clock)
     minutes = "() => parseFloat(document.getElementById('clock').dataset.minutes)"
     drift = story.pages["observer"].evaluate(minutes) - director.evaluate(minutes)
-    assert abs(drift) < 2 / 60, f"the observer's clock is {drift * 60:.1f} s off"
+    assert abs(drift) < 5 / 60, f"the observer's clock is {drift * 60:.1f} s off"
     director.click('#clock-form button[data-clock="pause"]')
     director.fill("#clock-jump", "D+1 12:35")
     director.click('#clock-form button[data-clock="jump"]')
