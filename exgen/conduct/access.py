@@ -161,7 +161,8 @@ def visible_inject(actor: Actor, inject_view: t.Mapping[str, t.Any]) -> dict[str
     if role in EXCON_ROLES:
         return dict(inject_view)
     if role in (EVALUATOR, OBSERVER):
-        if inject_view.get("status") not in RELEASED:
+        # released, or held or cancelled after its release (they saw it, and now see what became of it)
+        if inject_view.get("status") not in RELEASED and not inject_view.get("released"):
             return None
         hidden = EXCON_KEYS if role == EVALUATOR else (*EXCON_KEYS, "responses")
         return _without(inject_view, hidden)

@@ -25,6 +25,10 @@ _LISTS = ("to", "objectives")
 _TEXTS = ("title", "description", "expected_action")
 
 
+#: Statuses only a released inject can have.
+_RELEASED = frozenset({"released", "delivered", "acknowledged", "completed"})
+
+
 def _plan_note(text: t.Any) -> list[dict[str, t.Any]]:
     """The planned controller notes as the first EXCON note, so every rule that hides notes hides them too."""
     if isinstance(text, str) and text.strip():
@@ -32,11 +36,12 @@ def _plan_note(text: t.Any) -> list[dict[str, t.Any]]:
     return []
 
 
-def merge(plan: Plan, row: InjectRow) -> dict[str, t.Any]:
+def merge(plan: Plan, row: InjectRow, released: bool = False) -> dict[str, t.Any]:
     """The API's view of one inject: its planned (or ad-hoc) fields with the state of conduct.
 
     ``notes`` is the EXCON-only list (planned controller notes first, then annotations), ``responses``
-    the training audience's; ``time`` is current, ``planned_time`` as planned (or as added).
+    the training audience's; ``time`` is current, ``planned_time`` as planned (or as added);
+    ``released`` says whether it was ever released (a held or cancelled inject may have been).
     """
     source = row["adhoc"] if row["adhoc"] is not None else plan.injects.get(row["id"], {})
     view: dict[str, t.Any] = {}
@@ -55,7 +60,7 @@ def merge(plan: Plan, row: InjectRow) -> dict[str, t.Any]:
         "status": row["status"], "time": row["time"], "dtime": plan.dtime(row["time"]), "dtg": plan.dtg(row["time"]),
         "planned_time": float(planned_time), "version": row["version"],
         "notes": _plan_note(source.get("notes")) + list(row["notes"]), "responses": list(row["responses"]),
-        "adhoc": row["adhoc"] is not None,
+        "adhoc": row["adhoc"] is not None, "released": released or row["status"] in _RELEASED,
     })
     return view
 
@@ -65,15 +70,18 @@ def inject_view(conn: sqlite3.Connection, plan: Plan, inject_id: str) -> dict[st
     row = inject_row(conn, plan, inject_id)
     if row is None:
         raise KeyError(inject_id)
-    return merge(plan, row)
+    released = conn.execute("SELECT 1 FROM events WHERE subject = ? AND kind = 'inject.release' LIMIT 1",
+                            (inject_id,)).fetchone() is not None
+    return merge(plan, row, released)
 
 
 def injects(conn: sqlite3.Connection, plan: Plan) -> list[dict[str, t.Any]]:
     """Every inject, planned and ad hoc, by current time, then serial, then id."""
     rows = {r["id"]: r for r in map(parse_inject_row, conn.execute(
         "SELECT id, status, time, version, adhoc, notes, responses, updated_seq FROM inject_state"))}
-    views = [merge(plan, rows[i] if i in rows else planned_row(plan, i)) for i in plan.injects]
-    views += [merge(plan, r) for i, r in rows.items() if i not in plan.injects]
+    released = {s for (s,) in conn.execute("SELECT DISTINCT subject FROM events WHERE kind = 'inject.release'")}
+    views = [merge(plan, rows[i] if i in rows else planned_row(plan, i), i in released) for i in plan.injects]
+    views += [merge(plan, r, i in released) for i, r in rows.items() if i not in plan.injects]
     serial_max = 10**12
     return sorted(views, key=lambda v: (v["time"], v["serial"] if isinstance(v["serial"], int) else serial_max,
                                         v["id"]))

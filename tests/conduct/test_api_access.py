@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from starlette.routing import Route
 
-from exgen.conduct import sessions
+from exgen.conduct import access, sessions
 from exgen.conduct.app import PUBLIC
 from tests.conduct.served import Served
 
@@ -192,3 +192,24 @@ def test_sessions_are_stored_hashed(served: Served) -> None:
     conn.close()
     assert token not in stored and sessions.token_hash(token) in stored
     assert re.fullmatch(r"[A-Za-z0-9_-]{43}", token)
+
+
+def test_a_released_inject_put_on_hold_stays_in_view_with_its_new_status(served: Served) -> None:
+    """Evaluators and observers saw the release; they see the hold (and a cancel) too, never the planned ones."""
+    chief, evaluator, observer = served.client("chief"), served.client("ev-c2"), served.client("observer1")
+    chief.post(f"/api/injects/{HICON_INJECT}/actions", json={"action": "release"})
+    assert released_for(evaluator) == {HICON_INJECT}
+    chief.post(f"/api/injects/{HICON_INJECT}/actions", json={"action": "hold"})
+    chief.post(f"/api/injects/{RED_INJECT}/actions", json={"action": "hold"})  # held before any release
+    for who in (evaluator, observer):
+        shown = {i["id"]: i["status"] for i in who.get("/api/state").json()["injects"]}
+        assert shown == {HICON_INJECT: "held"}, shown
+        assert who.get(f"/api/injects/{RED_INJECT}").status_code == 404
+    chief.post(f"/api/injects/{HICON_INJECT}/actions", json={"action": "cancel"})
+    assert {i["id"]: i["status"] for i in evaluator.get("/api/state").json()["injects"]} == {HICON_INJECT: "cancelled"}
+    # the live stream carries the hold of a released inject to them, and nothing of a never-released one
+    ev = access.Actor("ev-c2", access.EVALUATOR, {"evaluator": "EV-C2", "objectives": ["TO-1"]})
+    hold = {"seq": 9, "kind": "inject.hold", "subject": HICON_INJECT, "wall": "", "ex_time": 0.0, "actor": "chief",
+            "role": access.CHIEF, "payload": {}}
+    assert access.visible_event(ev, hold, {"id": HICON_INJECT, "status": "held", "released": True}) is not None
+    assert access.visible_event(ev, hold, {"id": RED_INJECT, "status": "held", "released": False}) is None
