@@ -15,19 +15,20 @@ import typing as t
 
 from exgen.render.convert import ConvertError, Data, document_date
 from exgen.render.xlsx_print import DEFAULT_PT, HEADER_IN, MARGINS_IN, column_breaks, print_scale
+from exgen.render.xlsx_protect import add_validations, protect_sheet, structure_locked
 
 #: Cell-format properties a spec may use (XlsxWriter names), with the JSON type each takes.
 FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
     "bold": bool, "italic": bool, "underline": int, "font_name": str, "font_size": (int, float),
     "font_color": str, "bg_color": str, "pattern": int, "text_wrap": bool, "align": str, "valign": str,
     "indent": int, "border": int, "bottom": int, "top": int, "left": int, "right": int,
-    "border_color": str, "num_format": str, "shrink": bool, "rotation": int,
+    "border_color": str, "num_format": str, "shrink": bool, "rotation": int, "locked": bool,
 }
 #: Document properties a spec may set (``created`` always comes from STARTEX).
 DOC_PROPERTIES = ("title", "subject", "author", "manager", "company", "category", "keywords", "comments", "status")
 SHEET_KEYS = {"name", "columns", "rows", "header", "freeze", "autofilter", "landscape", "fit_to_width",
               "print_header", "print_footer", "repeat_header", "merges", "validations", "tab_color",
-              "header_format", "zoom", "row_heights", "pick", "print_min_pt", "row_levels"}
+              "header_format", "zoom", "row_heights", "pick", "print_min_pt", "row_levels", "protect", "hidden"}
 MAX_CELL = 32767
 _INVALID_SHEET_CHARS = set("[]:*?/\\")
 
@@ -140,7 +141,7 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
     except json.JSONDecodeError as exc:
         raise ConvertError(f"the template did not produce valid JSON: {exc.msg} at line {exc.lineno} "
                            f"column {exc.colno}") from None
-    spec = _Spec.obj(spec, "(top level)", ("properties", "formats", "sheets"))
+    spec = _Spec.obj(spec, "(top level)", ("properties", "formats", "sheets", "protect_structure"))
     sheets = _Spec.arr(spec.get("sheets"), "sheets")
     if not sheets:
         _Spec.fail("sheets", "a workbook needs at least one sheet")
@@ -148,7 +149,8 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {
+    book_class = structure_locked(xlsxwriter.Workbook) if spec.get("protect_structure") is True else xlsxwriter.Workbook
+    workbook = book_class(buffer, {
         "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
         "strings_to_urls": False, "nan_inf_to_errors": False,
     })
@@ -255,15 +257,8 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         ws.merge_range(*box, "", fmt(merge.get("format"), f"{mw}.format"))
         _write_cell(ws, box[0], box[1], merge.get("value", ""), f"{mw}.value", fmt,
                     default=fmt(merge.get("format"), f"{mw}.format"))
-    for v, val in enumerate(_Spec.arr(sheet.get("validations", []), f"{where}.validations")):
-        vw = f"{where}.validations[{v}]"
-        val = _Spec.obj(val, vw, ("column", "list"))
-        col = _Spec.integer(val.get("column"), f"{vw}.column", 0, 16383)
-        choices = [_Spec.string(x, f"{vw}.list[{i}]") for i, x in enumerate(_Spec.arr(val.get("list"), f"{vw}.list"))]
-        if not choices or sum(len(x) + 1 for x in choices) > 255 or any("," in x for x in choices):
-            _Spec.fail(f"{vw}.list", "1+ choices without commas, 255 characters in all")
-        if last_row >= first:
-            ws.data_validation(first, col, max(last_row, first), col, {"validate": "list", "source": choices})
+    add_validations(ws, sheet.get("validations", []), f"{where}.validations", first, last_row)
+    protect_sheet(ws, sheet, where)
     _sheet_layout(ws, sheet, where, header, first, last_row, width)
     if sheet.get("fit_to_width") is True:
         _print_width(ws, sheet, where, widths, min(sizes or {DEFAULT_PT}))
@@ -281,8 +276,10 @@ def _fit_row(cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
     size = 11.0
     for c, cell in enumerate(cells):
         cell_format = col_formats[c] if c < len(col_formats) else None
+        span = 1
         if isinstance(cell, dict):
             cell_format = fmt(cell.get("format"), "") if cell.get("format") is not None else cell_format
+            span = cell.get("span", 1) if isinstance(cell.get("span", 1), int) else 1
             cell = cell.get("value")
         if not isinstance(cell, str) or not cell:
             continue
@@ -290,7 +287,7 @@ def _fit_row(cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
             size = max(size, float(getattr(cell_format, "font_size", 11) or 11))
         if cell_format is not None and getattr(cell_format, "text_wrap", False) and c < len(widths):
             # A column width counts '0' digits; running text averages ~1.15 characters per digit.
-            per_line = max(1, int(widths[c] * 1.15))
+            per_line = max(1, int(sum(widths[c:c + max(1, span)]) * 1.15))  # a merged cell: its columns
             count = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.split("\n"))
         else:
             count = cell.count("\n") + 1
