@@ -135,6 +135,40 @@ class YamlFile:
         self._order[list_key] = None
         _fold(self._fields.setdefault((list_key, index), {}), parts, value)
 
+    def append_to_field(self, list_key: str, index: int, field: str, items: list[t.Any]) -> None:
+        """Add ``items`` at the end of the list ``field`` (dotted) of the item ``list_key[index]`` (created when
+        missing); the list's own items keep their bytes, comments among them included."""
+        self._nested(list_key, index, field).appended.extend(self._checked(item) for item in items)
+
+    def set_in_field(self, list_key: str, index: int, field: str, position: int, sub_field: str, value: t.Any) -> None:
+        """Set ``sub_field`` of the mapping at ``position`` of the list ``field`` of the item ``list_key[index]``."""
+        node: Node | None = self._item(list_key, index)
+        for part in field.split("."):
+            member = node.member(part) if node is not None and node.kind == "map" else None
+            node = member[1] if member is not None else None
+        if node is None or node.kind != "seq" or not 0 <= position < len(node.children):
+            raise IndexError(f"{self._name}: '{field}' of item {index} of '{list_key}' has no item {position}")
+        if node.children[position].kind != "map" or node.children[position].has_marks():
+            raise PatchError(f"{self._name}: item {position + 1} of '{field}' cannot be edited by field")
+        changes = self._nested(list_key, index, field).items.setdefault(position, {})
+        changes[sub_field] = Put(self._checked(value))
+
+    def _nested(self, list_key: str, index: int, field: str) -> ListChange:
+        """The change recorded for the list ``field`` of an item, made on first use."""
+        parts = field.split(".")
+        if not all(parts):
+            raise ValueError(f"not a field path: {field!r}")
+        self._check_path(self._item(list_key, index), parts, f"field '{field}' of item {index + 1} of '{list_key}'")
+        ops = self._fields.setdefault((list_key, index), {})
+        current = ops.get(field)
+        if not isinstance(current, ListChange):
+            outer = [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+            if any(path in ops for path in outer) or any(path.startswith(field + ".") for path in ops):
+                raise ValueError(f"{self._name}: field '{field}' of item {index} of '{list_key}' is already set")
+            current = ops[field] = ListChange()
+        self._order[list_key] = None
+        return current
+
     def append_items(self, list_key: str, items: list[dict[str, t.Any]]) -> None:
         """Add ``items`` at the end of the top-level list (created at the end of the file when missing)."""
         for item in items:
@@ -202,6 +236,8 @@ def _fold(ops: dict[str, t.Any], parts: list[str], value: t.Any) -> None:
         if outer not in ops:
             continue
         current = ops[outer]
+        if isinstance(current, ListChange):
+            raise ValueError(f"field '{field}' is inside the list '{outer}', whose items are edited one by one")
         if current is REMOVE and value is REMOVE:
             return
         base = copy.deepcopy(current) if isinstance(current, dict) else {}
@@ -227,7 +263,7 @@ def _tree(ops: dict[str, t.Any]) -> dict[str, t.Any]:
         node = tree
         for part in parts[:-1]:
             node = node.setdefault(part, {})
-        node[parts[-1]] = REMOVE if value is REMOVE else Put(value)
+        node[parts[-1]] = value if value is REMOVE or isinstance(value, ListChange) else Put(value)
     return tree
 
 
