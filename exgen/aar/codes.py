@@ -35,4 +35,7 @@ AAR_CODES: dict[str, tuple[Severity, str]] = {
     "aar-record-csv-no-bom": (W, "a console CSV without the UTF-8 mark the console writes: saved again by another "
                                  "program"),
     "aar-record-empty": (W, "a record with no event or console row to report on"),
+    # building the AAR package (exgen/aar/inputs.py, exgen/aar/build.py)
+    "aar-package": (E, "the package directory has no data/exercise.json exgen can read"),
+    "aar-register-update": (E, "the register could not be updated with this exercise's findings"),
 }
