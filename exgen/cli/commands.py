@@ -360,8 +360,9 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
 
 def _register_own_modules() -> None:
-    """``exgen generate``, ``import``, ``preview``, ``record``, ``serve`` and ``symbols`` have modules of
+    """``exgen aar``, ``generate``, ``import``, ``preview``, ``record``, ``serve`` and ``symbols`` have modules of
     their own; they import their stages only when they run."""
+    from exgen.cli.aar import aar
     from exgen.cli.generate import generate
     from exgen.cli.imports import import_group
     from exgen.cli.preview import preview
@@ -369,6 +370,7 @@ def _register_own_modules() -> None:
     from exgen.cli.serve import serve
     from exgen.cli.symbols import symbols
 
+    cli.add_command(aar)
     cli.add_command(generate)
     cli.add_command(import_group)
     cli.add_command(preview)

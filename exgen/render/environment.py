@@ -67,15 +67,15 @@ class _RootedLoader:
         return Rooted(str(root), encoding="utf-8")
 
 
-def refused_declarations(user_dirs: t.Sequence[Path]) -> list[tuple[str, str]]:
-    """The ``outputs.yaml`` of override directories that may not be read (a hard link, a link
-    leading outside, not a regular file), as ``(file, reason)``; the build refuses them like
-    templates (``template-file``)."""
+def refused_declarations(user_dirs: t.Sequence[Path], name: str = "") -> list[tuple[str, str]]:
+    """The ``outputs.yaml`` (or ``name``, such as ``aar/outputs.yaml``) of override directories
+    that may not be read (a hard link, a link leading outside, not a regular file), as
+    ``(file, reason)``; the build refuses them like templates (``template-file``)."""
     from exgen.render.outputs import OUTPUTS_FILE
 
     found = []
     for folder in user_dirs:
-        path = folder / OUTPUTS_FILE
+        path = folder / (name or OUTPUTS_FILE)
         if os.path.lexists(path):
             try:
                 contained.check(path, folder)

@@ -87,11 +87,12 @@ def safe_name(ident: str) -> str:
     return ident
 
 
-def declaration_files(user_dirs: t.Sequence[Path]) -> list[tuple[Path, str]]:
+def declaration_files(user_dirs: t.Sequence[Path], name: str = OUTPUTS_FILE) -> list[tuple[Path, str]]:
     """Every ``outputs.yaml`` that declares outputs, as ``(path, source)``: the built-in one first,
-    then the override directories' (the first directory named wins, so it comes last)."""
+    then the override directories' (the first directory named wins, so it comes last).
+    ``name`` is the declarations file relative to each folder (``aar/outputs.yaml`` for the AAR)."""
     folders = [(data_dir("templates"), "builtin"), *[(d, str(d)) for d in reversed(user_dirs)]]
-    return [(folder / OUTPUTS_FILE, source) for folder, source in folders if (folder / OUTPUTS_FILE).exists()]
+    return [(folder / name, source) for folder, source in folders if (folder / name).exists()]
 
 
 def template_set(user_dirs: t.Sequence[Path],
