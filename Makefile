@@ -63,7 +63,9 @@ test: lint
 demo: $(STAMP)
 	$(VENV)/bin/exgen validate $(FLAGSHIP)
 	$(VENV)/bin/exgen build $(FLAGSHIP) -o build/adriatic-shield
-	@echo "Open build/adriatic-shield/index.html"
+	$(VENV)/bin/exgen aar build/adriatic-shield --record scenarios/adriatic-shield/aar/events.jsonl \
+	    --workbook scenarios/adriatic-shield/aar/evaluation-workbook.xlsx -o build/adriatic-shield-aar --force
+	@echo "Open build/adriatic-shield/index.html (the package) and build/adriatic-shield-aar/index.html (its AAR)"
 
 # Regenerate the golden files from the current templates; review the diff like code.
 golden: $(STAMP)
