@@ -116,7 +116,9 @@ def test_sigkill_of_the_parent_kills_every_child_keeps_the_previous_package_and_
     assert previous.returncode == 0, previous.stderr
     before = tree(out)
     build, family = start_build(out, tmpdir)
-    assert family and all(running(p) for p in family)
+    # a quick converter (the evaluation workbook's) may end between the listing and now: judge the rest
+    family = [p for p in family if running(p)]
+    assert len(family) >= 2
     os.kill(build.pid, signal.SIGKILL)
     build.wait(timeout=30)
     assert gone_within(family, 5) == [], "children outlived their parent"

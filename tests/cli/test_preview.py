@@ -236,7 +236,8 @@ def test_the_first_step_leaves_out_only_the_slow_conversions(tmp_path: Path) -> 
 
     loop = preview.Preview("exercise.yaml", tmp_path, (), 0, preview_server.State(tmp_path / "package"))
     slow = loop._slow_outputs()
-    assert {s.output for s in slow} == {"book/exercise-book.pdf", "msel/msel.xlsx"}
+    assert {s.output for s in slow} == {"book/exercise-book.pdf", "msel/msel.xlsx",
+                                        "evaluation/evaluation-workbook.xlsx"}
     assert (tmp_path / "fast-outputs" / "outputs.yaml").read_text("utf-8") == json_text({"outputs": [
         {"output": s.output, "template": s.template, "enabled": False} for s in slow]})
 
