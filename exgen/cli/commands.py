@@ -360,9 +360,10 @@ def init_cmd(directory: str, kind: str, force: bool) -> None:
 
 
 def _register_own_modules() -> None:
-    """``exgen aar``, ``generate``, ``import``, ``preview``, ``record``, ``serve`` and ``symbols`` have modules of
-    their own; they import their stages only when they run."""
+    """``exgen aar``, ``gaps``, ``generate``, ``import``, ``preview``, ``record``, ``serve`` and ``symbols`` have
+    modules of their own; they import their stages only when they run."""
     from exgen.cli.aar import aar
+    from exgen.cli.gaps import gaps
     from exgen.cli.generate import generate
     from exgen.cli.imports import import_group
     from exgen.cli.preview import preview
@@ -371,6 +372,7 @@ def _register_own_modules() -> None:
     from exgen.cli.symbols import symbols
 
     cli.add_command(aar)
+    cli.add_command(gaps)
     cli.add_command(generate)
     cli.add_command(import_group)
     cli.add_command(preview)
