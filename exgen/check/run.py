@@ -51,7 +51,7 @@ def check(path: str, *, strict: bool = False, loaded: Loaded | None = None) -> C
     # A control character or an overlong text leaves the definition well-formed: the rules still run.
     if has_errors(d for d in schema_found if d.code not in scalars.TEXT_CODES):
         return _finish(result, strict)
-    stage = semantic.run(document.data, document.sources)
+    stage = semantic.run(document.data, document.sources, document.register)
     result.diagnostics += stage.diagnostics
     result.model, result.comms = stage.model, stage.comms
     return _finish(result, strict)

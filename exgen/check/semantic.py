@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from exgen import comms, model
 from exgen.check import accept, comms_effects, comms_findings, rules
+from exgen.check.rules import gaps
 from exgen.core.diagnostics import Diagnostic
 
 if t.TYPE_CHECKING:
@@ -26,14 +27,16 @@ class Semantic:
     comms: comms.CommsPicture | None = None
 
 
-def run(data: dict[str, t.Any], sources: Locator) -> Semantic:
-    """Rules and comms analysis on schema-valid ``data``, then the planner's acceptances."""
+def run(data: dict[str, t.Any], sources: Locator, register: gaps.Register | None = None) -> Semantic:
+    """Rules and comms analysis on schema-valid ``data``, then the planner's acceptances. ``register``
+    is the capability-gap register the root names, as the load stage read it."""
     built, found = model.build_data(data, sources)
     result = Semantic(found)
     if built is None:
         return result
     result.model = built
     result.diagnostics += rules.check(built, sources)
+    result.diagnostics += gaps.check(data, register, sources)
     result.comms = comms.analyse(built)
     result.diagnostics += comms_findings.diagnose(result.comms, built, sources)
     result.diagnostics += comms_effects.diagnose(result.comms, built, sources)

@@ -1,5 +1,8 @@
 """Load a definition: read its files, parse them with positions, follow includes, merge.
 
+The capability-gap register a root names (``register:``) is read too, as plain data beside the
+definition (:attr:`Document.register`), never merged into it.
+
 ``load`` never raises for user input: every problem is a located :class:`Diagnostic`.
 The merged document comes with a :class:`SourceMap` that answers, for any JSON pointer
 in the *merged* data, the file, line and column it came from.
@@ -40,7 +43,9 @@ class Document:
 
     data: dict[str, t.Any]
     sources: SourceMap
-    files: tuple[SourceFile, ...]  #: root first, then includes in load order
+    files: tuple[SourceFile, ...]  #: root first, then includes in load order, then the register
+    #: The capability-gap register the root names (``register:``): its display path and parsed data.
+    register: tuple[str, dict[str, t.Any]] | None = None
 
     @property
     def root(self) -> SourceFile:
@@ -70,7 +75,8 @@ def included(path: str | os.PathLike[str], reader: Reader | None = None) -> froz
     """
     loader = _Loader(reader)
     loader.run(os.fsdecode(os.fspath(path)))
-    return frozenset(parsed.source.path for parsed in loader.files[1:])
+    register = (loader.register[0].path,) if loader.register else ()
+    return frozenset((*(parsed.source.path for parsed in loader.files[1:]), *register))
 
 
 # --- internals -----------------------------------------------------------------------
@@ -110,6 +116,7 @@ class _Loader:
         self.root_read = False
         self.chain: list[tuple[Path, str]] = []
         self.on_chain: set[Path] = set()
+        self.register: tuple[SourceFile, dict[str, t.Any]] | None = None
 
     def run(self, display: str) -> None:
         """Load the root and everything it includes, in pre-order."""
@@ -122,6 +129,8 @@ class _Loader:
                 self.on_chain.discard(path)
                 continue
             self._include(task, todo)
+        if self.root_read and self.files[0].ok:
+            self._register(self.files[0])
 
     def visit(self, display: str, at: Location | None, todo: list[_Include | int]) -> None:
         """Read, parse and register one file, and queue its includes."""
@@ -178,21 +187,10 @@ class _Loader:
         if not isinstance(name, str) or not name.strip():
             self._fail("include-invalid", f"include entry {shorten(name)} is not a relative file path", where)
             return
-        if os.path.isabs(name) or name.startswith(("/", "\\")):
-            message = f"include {shorten(name)} is absolute; use a path relative to {parent}"
-            self._fail("include-escape", message, where)
+        found = self._target("include", name, parent, where)
+        if found is None:
             return
-        directory = os.path.dirname(parent)
-        display = os.path.normpath(os.path.join(directory, name))
-        base, target = read.resolve(directory or os.curdir), read.resolve(display)
-        if not isinstance(base, Path) or not isinstance(target, Path):
-            why = target if isinstance(target, str) else base
-            self._fail("file-unreadable", f"cannot resolve include path {shorten(name)}: {why}", where)
-            return
-        if not target.is_relative_to(base):
-            message = f"include {shorten(name)} leads outside {directory or os.curdir}/ (to {target})"
-            self._fail("include-escape", message, where)
-            return
+        display, target = found
         if target in self.on_chain:
             names = [shown for _, shown in self.chain]
             start = next(i for i, (path, _) in enumerate(self.chain) if path == target)
@@ -204,6 +202,54 @@ class _Loader:
             return
         self.visit(display, where, todo)
 
+    def _target(self, noun: str, name: str, parent: str, where: Location) -> tuple[str, Path] | None:
+        """The display and resolved path of a relative ``name`` in ``parent``'s folder, or None (reported)."""
+        if os.path.isabs(name) or name.startswith(("/", "\\")):
+            self._fail("include-escape", f"{noun} {shorten(name)} is absolute; use a path relative to {parent}", where)
+            return None
+        directory = os.path.dirname(parent)
+        display = os.path.normpath(os.path.join(directory, name))
+        base, target = read.resolve(directory or os.curdir), read.resolve(display)
+        if not isinstance(base, Path) or not isinstance(target, Path):
+            why = target if isinstance(target, str) else base
+            self._fail("file-unreadable", f"cannot resolve {noun} path {shorten(name)}: {why}", where)
+            return None
+        if not target.is_relative_to(base):
+            message = f"{noun} {shorten(name)} leads outside {directory or os.curdir}/ (to {target})"
+            self._fail("include-escape", message, where)
+            return None
+        return display, target
+
+    def _register(self, root: _Parsed) -> None:
+        """Read the capability-gap register the root names, refused as an include would be; not merged."""
+        if "register" not in root.data:
+            return
+        shown = root.source.display
+        where = _located(root, ["register"], shown)
+        name = root.data["register"]
+        if not isinstance(name, str) or not name.strip():
+            self._fail("register-invalid", f"register {shorten(name)} is not a relative file path", where)
+            return
+        found = self._target("register", name, shown, where)
+        if found is None:
+            return
+        display, path = found
+        got = self.reader(display, path)
+        if got.built is None:
+            assert got.problem is not None
+            self._fail(got.problem[0], f"register: {got.problem[1]}", where)
+            return
+        built = got.built
+        if built.diagnostics or not built.complete:
+            first = built.diagnostics[0] if built.diagnostics else None
+            why = f"{first.location}: {first.message}" if first else "it holds no data"
+            self._fail(first.code if first else "register-invalid", f"register {display} cannot be read ({why})", where)
+        elif not isinstance(built.data, dict) or not isinstance(built.data.get("gaps"), list):
+            message = f"register {display} holds no `gaps:` list; name a capability-gap register (GAPS.yaml)"
+            self._fail("register-invalid", message, where)
+        else:
+            self.register = (SourceFile(display, path, got.sha256), built.data)
+
     def document(self) -> Document | None:
         """The merged document, or None when the root was not usable."""
         if not self.root_read or not self.files[0].ok:
@@ -214,7 +260,11 @@ class _Loader:
             merger.add(index, parsed)
         self.diagnostics.extend(merger.diagnostics)
         sources = SourceMap([(p.source.display, p.data, p.entry) for p in usable], merger.routes)
-        return Document(merger.data, sources, tuple(p.source for p in self.files))
+        files = tuple(p.source for p in self.files)
+        if self.register is None:
+            return Document(merger.data, sources, files)
+        register, data = self.register
+        return Document(merger.data, sources, (*files, register), (register.display, data))
 
 
 class _Merger:
@@ -229,7 +279,11 @@ class _Merger:
     def add(self, index: int, parsed: _Parsed) -> None:
         """Merge one file's top level."""
         for key, value in parsed.data.items():
-            if key != "include":
+            if key == "register" and index:
+                where = _located(parsed, [key], parsed.source.display, key=True)
+                message = f"register: belongs in the root file {self.usable[0].source.display}, not in an included file"
+                self.diagnostics.append(error("register-invalid", message, where, "/register"))
+            elif key != "include":
                 self._member(self.data, (key,), value, index)
 
     def _member(self, target: dict[str, t.Any], path: tuple[str, ...], value: t.Any, index: int) -> None:

@@ -10,7 +10,8 @@ The registry: the rules live by family: references and ids in :mod:`exgen.check.
 become file names in :mod:`exgen.check.rules.names`, values (times,
 nations, languages, threat ids) in :mod:`exgen.check.rules.values`, symbol codes in
 :mod:`exgen.check.rules.sidc`, phases and the MEL hierarchy in
-:mod:`exgen.check.rules.structure`, coverage and consistency in :mod:`exgen.check.rules.coverage`.
+:mod:`exgen.check.rules.structure`, coverage and consistency in :mod:`exgen.check.rules.coverage`;
+capability gaps (which read the register, not the model) in :mod:`exgen.check.rules.gaps`.
 """
 
 from __future__ import annotations

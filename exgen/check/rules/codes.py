@@ -56,4 +56,7 @@ RULES: dict[str, tuple[Severity, str]] = {
     "gnss-position-unreliable": (W, "GNSS jamming or spoofing spoils the position reports of units' systems"),
     "inject-net-down": (W, "an inject is delivered on a net that none of its recipients can receive at its time"),
     "inject-bearer-down": (W, "an inject goes by a method whose bearers are down for all its recipients"),
+    # capability gaps (exgen/check/rules/gaps.py): the register named by `register:`
+    "gap-untested": (W, "an open or in-progress gap of the register is named by no objective's or inject's gaps"),
+    "unknown-gap": (E, "a gaps entry names no gap of the register (or no register is named)"),
 }
