@@ -46,6 +46,13 @@ class AarBuilt:
 
 def aar_templates(template_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[TemplateSet, list[Diagnostic]]:
     """The AAR's template set: every ``aar/outputs.yaml`` (built-in, then overrides) read and checked."""
+    return declared_templates(AAR_OUTPUTS, template_dirs)
+
+
+def declared_templates(outputs_file: str, template_dirs: t.Sequence[str | os.PathLike[str]] = ()
+                       ) -> tuple[TemplateSet, list[Diagnostic]]:
+    """A template set whose outputs are declared in ``outputs_file`` (relative to each template
+    folder: built-in, then overrides), read and checked; templates leading out of their folder refused."""
     from exgen.check import outputs
     from exgen.core import paths
     from exgen.render import outputs as render
@@ -57,10 +64,10 @@ def aar_templates(template_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tup
     if missing:
         return render.TemplateSet(dirs), missing
     refused = [error("template-file", f"refused to read a template: {reason}", Location(name))
-               for name, reason in refused_declarations(dirs, AAR_OUTPUTS)]
+               for name, reason in refused_declarations(dirs, outputs_file)]
     if refused:
         return render.TemplateSet(dirs), refused
-    declarations, found = outputs.read(render.declaration_files(dirs, AAR_OUTPUTS))
+    declarations, found = outputs.read(render.declaration_files(dirs, outputs_file))
     return render.template_set(dirs, declarations), found
 
 

@@ -176,22 +176,9 @@ def _gap(gap: Gap, nation_name: t.Callable[[str], str]) -> dict[str, t.Any]:
 
 def gaps_templates(template_dirs: t.Sequence[str | os.PathLike[str]] = ()) -> tuple[TemplateSet, list[Diagnostic]]:
     """The document's template set: every ``gaps/outputs.yaml`` (built-in, then overrides) read and checked."""
-    from exgen.check import outputs
-    from exgen.core import paths
-    from exgen.render import outputs as render
-    from exgen.render.environment import refused_declarations
+    from exgen.aar.build import declared_templates
 
-    dirs = tuple(Path(d) for d in template_dirs)
-    missing = [error("template-dir", f"template directory '{d}' does not exist", Location(str(d)))
-               for d in dirs if not paths.is_dir(d)]
-    if missing:
-        return render.TemplateSet(dirs), missing
-    refused = [error("template-file", f"refused to read a template: {reason}", Location(name))
-               for name, reason in refused_declarations(dirs, GAPS_OUTPUTS)]
-    if refused:
-        return render.TemplateSet(dirs), refused
-    declarations, found = outputs.read(render.declaration_files(dirs, GAPS_OUTPUTS))
-    return render.template_set(dirs, declarations), found
+    return declared_templates(GAPS_OUTPUTS, template_dirs)
 
 
 def render_gaps(context: dict[str, t.Any], out: str, *, template_dirs: t.Sequence[str] = (), force: bool = False,

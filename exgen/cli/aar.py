@@ -9,11 +9,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import typing as t
 from pathlib import Path
 
 import click
 
 from exgen.core.text import printable
+
+if t.TYPE_CHECKING:
+    from exgen.core.diagnostics import Diagnostic
 
 FORMAT_CHOICE = click.Choice(["text", "json", "github", "sarif"])
 
@@ -45,20 +49,10 @@ def aar(package: str, record: str, workbooks: tuple[str, ...], out: str, registe
     Exit code 0 when written, 1 when an input has an error.
     """
     from exgen.aar.build import build_aar
-    from exgen.cli import report
 
     result = build_aar(package, record, list(workbooks), out, register=register, template_dirs=template_dirs,
                        force=force)
-    shown = [d for d in result.diagnostics if d.severity.value != "info"]
-    files = sorted({d.location.file for d in shown})
-    if fmt != "text":
-        click.echo(report.FORMATS[fmt](shown, files), nl=False)
-    elif shown:
-        click.echo(report.text(shown, files).rstrip("\n").rsplit("\n", 1)[0], err=True)
-    if not result.ok:
-        if fmt == "text":
-            click.echo(f"exgen: no AAR written: {report.summary_line(shown, len(files))}", err=True)
-        sys.exit(1)
+    show_findings(result.diagnostics, fmt, ok=result.ok, nothing="no AAR written")
     if register and result.register_text is not None:
         try:
             _replace(Path(register), result.register_text)
@@ -74,6 +68,22 @@ def aar(package: str, record: str, workbooks: tuple[str, ...], out: str, registe
                                ("tested and not seen (candidates for closure)", changes.candidates_for_closure),
                                ("not tested", changes.not_tested)):
                 click.echo(f"  {label}: {printable(', '.join(ids)) if ids else 'none'}")
+
+
+def show_findings(diagnostics: t.Sequence[Diagnostic], fmt: str, *, ok: bool, nothing: str) -> None:
+    """Print the findings (infos left out) in ``fmt``; exit 1 with ``exgen: NOTHING`` when not ``ok``."""
+    from exgen.cli import report
+
+    shown = [d for d in diagnostics if d.severity.value != "info"]
+    files = sorted({d.location.file for d in shown})
+    if fmt != "text":
+        click.echo(report.FORMATS[fmt](shown, files), nl=False)
+    elif shown:
+        click.echo(report.text(shown, files).rstrip("\n").rsplit("\n", 1)[0], err=True)
+    if not ok:
+        if fmt == "text":
+            click.echo(f"exgen: {nothing}: {report.summary_line(shown, len(files))}", err=True)
+        sys.exit(1)
 
 
 def _replace(path: Path, text: str) -> None:

@@ -5,8 +5,6 @@ The after-action stage is imported only when the command runs, so ``exgen --vers
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from exgen.core.text import printable
@@ -48,19 +46,10 @@ def gaps(register: str, out: str, classification: str, marking: str, template_di
     Exit code 0 when written, 1 when the register has an error.
     """
     from exgen.aar.gaps_doc import build_gaps
-    from exgen.cli import report
+    from exgen.cli.aar import show_findings
 
     result = build_gaps(register, out, classification=classification, marking=marking,
                         template_dirs=template_dirs, force=force)
-    shown = [d for d in result.diagnostics if d.severity.value != "info"]
-    files = sorted({d.location.file for d in shown})
-    if fmt != "text":
-        click.echo(report.FORMATS[fmt](shown, files), nl=False)
-    elif shown:
-        click.echo(report.text(shown, files).rstrip("\n").rsplit("\n", 1)[0], err=True)
-    if not result.ok:
-        if fmt == "text":
-            click.echo(f"exgen: no document written: {report.summary_line(shown, len(files))}", err=True)
-        sys.exit(1)
+    show_findings(result.diagnostics, fmt, ok=result.ok, nothing="no document written")
     if fmt == "text":
         click.echo(f"Built {printable(out)}: {result.files} files")

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exgen.conduct import store
+from exgen.core import staging
 
 __all__ = ["COLUMNS", "FILES", "ExportError", "Exported", "export", "formula_safe", "open_readonly", "read_events"]
 
@@ -179,27 +180,12 @@ def export(db: Path, out: Path, *, force: bool = False) -> Exported:
     try:
         with contextlib.closing(conn):
             exercise_id, count = _write(conn, db, scratch)
-        _swap(scratch, out)
+        staging.swap(scratch, out)  # an earlier export goes only once the new one is in place
     except OSError as exc:
         raise ExportError(f"cannot write {out}: {exc.strerror or exc}") from exc
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return Exported(out, exercise_id, count)
-
-
-def _swap(scratch: Path, out: Path) -> None:
-    """Put the finished ``scratch`` folder at ``out``; an earlier export there goes only once it is in place."""
-    if not out.exists() or not any(out.iterdir()):
-        os.replace(scratch, out)  # a missing or empty folder: one rename
-        return
-    old = _beside(out, "old")
-    os.replace(out, old)
-    try:
-        os.replace(scratch, out)
-    except OSError:
-        os.replace(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _beside(out: Path, what: str) -> Path:
