@@ -6,14 +6,12 @@ The after-action stage is imported only when the command runs, so ``exgen --vers
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import typing as t
-from pathlib import Path
 
 import click
 
+from exgen.core import staging
 from exgen.core.text import printable
 
 if t.TYPE_CHECKING:
@@ -55,7 +53,7 @@ def aar(package: str, record: str, workbooks: tuple[str, ...], out: str, registe
     show_findings(result.diagnostics, fmt, ok=result.ok, nothing="no AAR written")
     if register and result.register_text is not None:
         try:
-            _replace(Path(register), result.register_text)
+            staging.replace_file(register, result.register_text)
         except OSError as exc:
             click.echo(f"exgen: the AAR was written but the register was not updated: {printable(str(exc))}", err=True)
             sys.exit(1)
@@ -84,15 +82,3 @@ def show_findings(diagnostics: t.Sequence[Diagnostic], fmt: str, *, ok: bool, no
         if fmt == "text":
             click.echo(f"exgen: {nothing}: {report.summary_line(shown, len(files))}", err=True)
         sys.exit(1)
-
-
-def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically: a temporary file beside it, then a rename."""
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -16,7 +16,11 @@ import click
               help="Directory of inject library files; repeatable, the first wins by id over later ones "
                    "and the built-in library.")
 @click.option("--force", is_flag=True, help="Replace OUTPUT even when it is not an earlier exgen draft.")
-def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], force: bool) -> None:
+@click.option("--report", "report_file", type=click.Path(dir_okay=False),
+              help="Also write the draft's quality figures (trigger share, duplicate titles, most similar "
+                   "texts, least gap to one recipient, storylines, coverage) to this JSON file.")
+def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], force: bool,
+              report_file: str | None) -> None:
     """Draft a full exercise definition from BRIEF and the inject library into OUTPUT.
 
     The draft is split into files (exercise.yaml including forces.yaml, comms.yaml,
@@ -24,7 +28,8 @@ def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], fo
     passes `exgen validate --strict`: injects inside the battle rhythm, every objective and
     every trained unit covered, constraints that make each PACE plan switch to its alternate,
     contingency injects, and every inject in a main incident of a main event and a phase.
-    Same brief, library and seed give the same files. A coverage report is printed at the end.
+    Same brief, library and seed give the same files. A coverage report is printed at the end,
+    with the quality figures (also written as JSON with --report).
 
     Problems in the brief or a library are printed as `path:line:col: severity[code]:
     message`; exit code 1 when nothing was written.
@@ -42,6 +47,21 @@ def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], fo
     for d in shown:
         click.echo(report.line(d), err=True)
     click.echo(printable_lines(result.report), nl=False)
+    if report_file:
+        _write_report(report_file, result.quality)
+
+
+def _write_report(path: str, figures: dict[str, object]) -> None:
+    """The quality figures as JSON, written atomically; a path that cannot be written is exit 1."""
+    import json
+
+    from exgen.core import staging
+
+    try:
+        staging.replace_file(path, json.dumps(figures, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        click.echo(f"{path}: error[report-write]: cannot write the quality report: {exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 generate = click.command("generate")(_generate)

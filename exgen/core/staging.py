@@ -147,3 +147,17 @@ def _renameat2() -> t.Any:
         function.restype = ctypes.c_int
         return function
     return None
+
+
+def replace_file(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` (UTF-8) to the file ``path`` atomically: a temporary file beside it, then a rename,
+    so the file holds either its old text or the whole new one."""
+    target = Path(path)
+    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

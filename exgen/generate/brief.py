@@ -59,6 +59,10 @@ class Place:
     lon: float | None = None
 
 
+#: Default least minutes between two injects to the same recipient.
+DEFAULT_GAP = 45
+
+
 @dataclass(frozen=True)
 class Brief:
     """A schema-valid brief."""
@@ -73,6 +77,8 @@ class Brief:
     places: tuple[Place, ...]
     nations: tuple[str, ...]
     inject_fields: dict[str, str]
+    #: Least minutes between two injects to the same recipient (``battle_rhythm.min_gap``).
+    min_gap: int = DEFAULT_GAP
 
     @property
     def data(self) -> dict[str, t.Any]:
@@ -89,6 +95,7 @@ def load_brief(path: str | os.PathLike[str]) -> tuple[Brief | None, list[Diagnos
     from exgen import load
     from exgen.check import schema
     from exgen.generate.place import clock
+    from exgen.model import parse_duration
 
     document, found = load.load(path)
     if document is None or has_errors(found):
@@ -114,6 +121,7 @@ def load_brief(path: str | os.PathLike[str]) -> tuple[Brief | None, list[Diagnos
         storylines=tuple(data.get("storylines") or ()), places=places,
         nations=tuple((data.get("excon") or {}).get("nations") or ()),
         inject_fields=dict(data.get("inject_fields") or {}),
+        min_gap=parse_duration(rhythm["min_gap"]) if "min_gap" in rhythm else DEFAULT_GAP,
     )
     return brief, found
 

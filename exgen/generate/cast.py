@@ -40,6 +40,11 @@ class Cast:
     by_archetype: dict[str, str] = field(default_factory=dict)
     cell_of: dict[str, str] = field(default_factory=dict)  #: role player id -> cell id
     controller_of: dict[str, str] = field(default_factory=dict)  #: cell id -> controller id
+    names: dict[str, str] = field(default_factory=dict)  #: role player id -> the name its injects speak in
+
+    def sender_name(self, slot: Slot) -> str:
+        """The name of the role player a slot's inject comes from ("" for a cell or a superior)."""
+        return self.names.get(self.sender(slot)[0], "")
 
     def sender(self, slot: Slot) -> tuple[str, str | None]:
         """``(from id, EXCON cell or None)`` of a slot's inject."""
@@ -72,6 +77,7 @@ def cast(brief: Brief, lib: Library, forces: Forces, slots: t.Sequence[Slot], se
     taken = {u.id for u in forces.model.units} | {c["id"] for c in excon.get("cells") or []}
     for rp in excon.get("role_players") or []:
         out.role_players.append({k: v for k, v in rp.items() if k != "archetype"})
+        out.names[rp["id"]] = rp.get("name") or rp["portrays"]
         out.cell_of[rp["id"]] = rp["cell"]
         taken.add(rp["id"])
         if rp.get("archetype"):
@@ -82,6 +88,7 @@ def cast(brief: Brief, lib: Library, forces: Forces, slots: t.Sequence[Slot], se
         if name not in out.by_archetype:
             rp = _role_player(brief, lib, forces, name, seed, taken)
             out.role_players.append(rp)
+            out.names[rp["id"]] = rp.get("name") or rp["portrays"]
             out.by_archetype[name] = rp["id"]
             out.cell_of[rp["id"]] = rp["cell"]
             taken.add(rp["id"])
@@ -131,7 +138,21 @@ def _role_player(brief: Brief, lib: Library, forces: Forces, name: str, seed: in
         rp["organisation"] = arch.organisation
     if arch.description:
         rp["description"] = arch.description
+    persona = _persona(rp, seed, brief.data["exercise"].get("culture", ""))
+    if persona:
+        rp = {"id": rp["id"], "name": persona, **{k: v for k, v in rp.items() if k != "id"}}
     return rp
+
+
+def _persona(rp: dict[str, t.Any], seed: int, setting: str) -> str:
+    """The name the role player's persona gets, drawn here so the injects can speak in it ("" for none)."""
+    from exgen.enrich import role_player_persona
+    from exgen.model import RolePlayer
+
+    player = RolePlayer(rp["id"], rp["cell"], rp["portrays"], rp.get("nation", ""),
+                        organisation=rp.get("organisation", ""), culture=rp.get("culture", ""))
+    persona = role_player_persona(seed, player, setting)
+    return persona.full_name if persona is not None else ""
 
 
 def _countries(nations: t.Iterable[str]) -> list[str]:

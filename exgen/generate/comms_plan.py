@@ -4,9 +4,11 @@ For every PACE plan whose alternate never carries (under the brief's known const
 planner tries, on a seeded day and window inside the battle rhythm, a jamming, GNSS-jamming or
 outage constraint that takes the primary down for the trained unit. The comms analysis
 decides: a candidate is kept only when the plan runs on its alternate for the whole window and
-no plan anywhere loses its last working level. Every constraint that takes a primary down
-(known or generated) then gets a trigger: the moment, inside the battle rhythm, at which the
-recipient should notice and switch, with the pairs affected.
+no plan anywhere loses its last working level; among those kept, the one that makes the most other
+plans switch to their alternate wins, so a few broad constraints exercise many plans. Every
+constraint that takes a primary down (known or generated) then gets a trigger: the moment, inside
+the battle rhythm, at which the recipient should notice and switch, with the pairs affected
+(:mod:`exgen.generate.announce` turns at most two of them into injects).
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def _exercise(p: Pace, who: tuple[str, str], model: Exercise, picture: CommsPict
             built = _model_constraint(raw, start, end)
             trial = comms.analyse(dataclasses.replace(model, constraints=(*model.constraints, built)))
             if _accepted(trial, picture, p.id, start, end):
-                score = _collateral(trial, picture, p.id)
+                score = _score(trial, picture, p.id)
                 if best is None or score < best[0]:
                     best = (score, raw, built)
         if best is not None:
@@ -156,14 +158,11 @@ def _exercise(p: Pace, who: tuple[str, str], model: Exercise, picture: CommsPict
     return None
 
 
-def _collateral(trial: CommsPicture, before: CommsPicture, pace_id: str) -> int:
-    """How many other plans lose their primary for longer than before (fewer is more surgical)."""
-    return sum(_off_primary(tl.segments) > _off_primary(before.timeline(tl.pace_id).segments)
-               for tl in trial.pairs if tl.pace_id != pace_id)
-
-
-def _off_primary(segments: t.Iterable[t.Any]) -> int:
-    return sum(s.end - s.start for s in segments if s.level != "primary")
+def _score(trial: CommsPicture, before: CommsPicture, pace_id: str) -> int:
+    """Lower is better: a constraint that makes more of the other plans switch to their alternate for
+    the first time exercises them too (one constraint, many consequences, fewer windows to announce)."""
+    return -sum(_uses_alternate(tl.segments) and not _uses_alternate(before.timeline(tl.pace_id).segments)
+                for tl in trial.pairs if tl.pace_id != pace_id)
 
 
 def _kinds(p: Pace, unit: str, model: Exercise, rng: random.Random, trigger_kinds: t.Collection[str]) -> list[str]:
@@ -191,7 +190,7 @@ def _constraint(kind: str, p: Pace, who: tuple[str, str], start: int, end: int, 
         if kind == "jamming":
             raw["bands"] = [band]
         loc = where.location
-        raw["area"] = {"lat": loc.lat, "lon": loc.lon, "radius_km": rng.choice([3, 5, 8])}
+        raw["area"] = {"lat": loc.lat, "lon": loc.lon, "radius_km": rng.choice([5, 10, 20])}
     else:
         raw["nets"] = [p.primary]
         raw["units"] = [unit]

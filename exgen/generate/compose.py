@@ -19,7 +19,7 @@ if t.TYPE_CHECKING:
     from exgen.generate.cast import Cast
     from exgen.generate.forces import Forces
     from exgen.generate.hierarchy import Placement
-    from exgen.generate.library import Library
+    from exgen.generate.library import Library, Pattern
     from exgen.generate.select import Slot
 
 TITLE_LIMIT = 200
@@ -91,6 +91,10 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
     children = {id(s.parent): ids[id(s)] for s in slots if s.parent is not None}
     places = Places(brief, lib, forces, seed)
     info = forces.model.info
+    offset = info.startex.hour * 60 + info.startex.minute
+    numbers = [s.day.number for s in slots]
+    ends = (min(numbers, default=0), max(numbers, default=0))
+    told: dict[str, str] = {}  #: storyline -> how its latest inject is referred to
     injects = []
     for n, i in enumerate(order, start=1):
         slot = slots[i]
@@ -100,6 +104,12 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
         story_actor = lib.storylines[slot.story[0]].actor if slot.story else ""
         values = _values(slot, brief, forces, place, info.name, format_dtime(t.cast(int, slot.time) - 10, info.startex),
                          story_actor)
+        values["sender_name"] = cast.sender_name(slot) or "the caller"
+        values["earlier"] = told.get(slot.story[0], "") if slot.story else ""
+        texts = wording(slot.pattern, t.cast(int, slot.time), offset, slot.day.number, ends)
+        if slot.story and slot.pattern.recall:
+            told[slot.story[0]] = (f"{text.fill(slot.pattern.recall, values)} "
+                                   f"({_when(t.cast(int, slot.time), info.startex)})")
         p = slot.pattern
         inj: dict[str, t.Any] = {
             "id": ids[id(slot)], "serial": n, "time": format_dtime(t.cast(int, slot.time), info.startex)}
@@ -107,10 +117,10 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
         if where_in is not None:
             inj["incident"] = where_in.incident
         inj.update({"from": sender, "to": list(slot.to), "method": rng.choice(p.methods),
-                    "title": text.clip(text.fill(p.title, values), TITLE_LIMIT)})
+                    "title": text.clip(text.fill(texts["title"], values), TITLE_LIMIT)})
         for key in ("description", "expected_action"):
-            if getattr(p, key):
-                inj[key] = text.fill(getattr(p, key), values)
+            if texts[key]:
+                inj[key] = text.fill(texts[key], values)
         if slot.objectives:
             inj["objectives"] = list(slot.objectives)
         controller = cast.controller(slot)
@@ -129,13 +139,35 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
             inj["requires"] = requires
         if id(slot) in children:
             inj["contingency"] = children[id(slot)]
-        inj["notes"] = _notes(slot, ids, values)
+        inj["notes"] = _notes(slot, ids, values, _deadline(slot, forces, info.startex))
         inj.update(_fields(brief, slot, values, inj, where_in))
         injects.append(inj)
     return injects, ids
 
 
 _NO_ACTOR = "an unidentified actor"
+
+
+def wording(pattern: Pattern, minute: int, offset: int, day: int, ends: tuple[int, int]) -> dict[str, str]:
+    """The pattern's title, description and expected action for an inject at ``minute`` on exercise day
+    ``day`` (``ends``: the first and last day of play): the first variant that suits the time wins."""
+    from exgen.generate.place import in_hours
+
+    kind = "first" if day == ends[0] else "last" if day == ends[1] else "middle"
+    texts = {f: getattr(pattern, f) for f in text.VARIANT_FIELDS}
+    for v in pattern.variants:
+        if in_hours(v.hours, minute, offset) and (not v.days or kind in v.days):
+            texts.update(v.texts)
+            break
+    return texts
+
+
+def _when(minute: int, startex: t.Any) -> str:
+    """``1400Z on 10 May`` for a minute from STARTEX."""
+    import datetime as dt
+
+    moment = startex + dt.timedelta(minutes=minute)
+    return f"{moment:%H%M}Z on {moment.day} {moment:%B}"
 
 
 def _values(slot: Slot, brief: Brief, forces: Forces, place: str, exercise: str, time: str,
@@ -157,6 +189,7 @@ def _values(slot: Slot, brief: Brief, forces: Forces, place: str, exercise: str,
         values["alternate"] = " and ".join(dict.fromkeys(k.carrier for k in links))
         values["partner"] = " and ".join(dict.fromkeys(k.partner for k in links))
         values["partner_name"] = " and ".join(dict.fromkeys(forces.short(k.partner) for k in links))
+        values["affected"] = " and ".join(dict.fromkeys(forces.short(k.recipient) for k in links))
     return values
 
 
@@ -201,15 +234,32 @@ def _endpoint(name: str, uid: str, slot: Slot, forces: Forces) -> list[str]:
     return []
 
 
-def _notes(slot: Slot, ids: dict[int, str], values: dict[str, str]) -> str:
+def _deadline(slot: Slot, forces: Forces, startex: t.Any) -> str:
+    """For a contingency: what its parent asked for and by when ("a report from 1 BN to MNB HQ by 1130Z")."""
+    from exgen.model import parse_duration
+
+    parent = slot.parent
+    if parent is None:
+        return ""
+    asked = _requires(parent, forces)
+    if not asked:
+        return ""
+    kind, body = next(iter(asked[0].items()))
+    due = t.cast(int, parent.time) + parse_duration(body["within"])
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind} from {body['from']} to {body['to']} by {_when(due, startex)}"
+
+
+def _notes(slot: Slot, ids: dict[int, str], values: dict[str, str], deadline: str = "") -> str:
     """Controller notes: where the inject comes from and what it is for."""
     p = slot.pattern
     parts = [f"Drafted by exgen generate from library pattern {p.id} ({slot.reason})."]
     if slot.story:
         parts.append(f"Storyline {slot.story[0]}, step {slot.story[1]}.")
     if slot.parent is not None:
-        parts.append(f"Contingency of {ids[id(slot.parent)]}: issue it only if the expected action of "
-                     f"{ids[id(slot.parent)]} has not been observed.")
+        parent = ids[id(slot.parent)]
+        parts.append(f"Contingency of {parent}: if {deadline} (asked for by {parent}) has not been observed, "
+                     "send this; otherwise do not." if deadline else f"Contingency of {parent}: issue it only "
+                     f"if the expected action of {parent} has not been observed.")
     if slot.trigger is not None:
         trig = slot.trigger
         pairs = "; ".join(f"{k.pace}: {k.primary} down, {k.carrier} should carry {k.recipient} - {k.partner}"

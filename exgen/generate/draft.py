@@ -23,6 +23,7 @@ from exgen.generate import (
     hierarchy,
     library,
     place,
+    quality,
     select,
     verify,
     write,
@@ -57,6 +58,7 @@ class Result:
     written: Path | None = None
     report: str = ""
     files: dict[str, bytes] = field(default_factory=dict)
+    quality: dict[str, t.Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -85,7 +87,7 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     found += brief_mod.check_coverage(brief, lib, forces, days)
     if has_errors(found):
         return Result(sort_diagnostics(found))
-    data, notes, problems = make(brief, lib, forces, days, seed)
+    data, notes, problems, made = make(brief, lib, forces, days, seed)
     found += problems
     if has_errors(found):
         return Result(sort_diagnostics(found))
@@ -100,58 +102,96 @@ def generate(brief_path: str, out: str, *, seed: int = 0, library_dirs: t.Sequen
     if not checked.ok or checked.model is None or checked.comms is None:
         shutil.rmtree(tmp, ignore_errors=True)
         return Result(sort_diagnostics([*found, *_internal(checked.diagnostics, tmp, out)]))
+    figures = quality.measure(checked.model, brief, made.lib, forces, made.slots)
     text = coverage.report(checked.model, checked.comms, brief, out, seed, notes)
+    text += "\n".join(quality.summary(figures)) + "\n"
     try:
         write.move(tmp, target)
     except write.DraftError as exc:
         return Result(sort_diagnostics([*found, error("draft-target", str(exc), Location(out))]))
-    return Result(sort_diagnostics(found), target, text, files)
+    return Result(sort_diagnostics(found), target, text, files, figures)
+
+
+@dataclass
+class Made:
+    """What the quality report needs besides the written draft: the library with the assembled
+    storylines, and the slot behind each inject id."""
+
+    lib: Library
+    slots: dict[str, select.Slot]
 
 
 def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
-         seed: int) -> tuple[dict[str, t.Any], list[str], list[Diagnostic]]:
+         seed: int) -> tuple[dict[str, t.Any], list[str], list[Diagnostic], Made]:
     """The draft as one merged, definition-shaped document, notes on what could not be done or was
     drafted for the brief, and problems of the brief only the drafted injects reveal (a main event
-    no inject serves)."""
-    from exgen.model import parse_duration
+    no inject serves, an objective short of distinct patterns)."""
+    from exgen.generate import stories
 
     model = forces.model
     kinds = {k for p in lib.patterns.values() for k in p.triggers}
     plan = comms_plan.plan(model, forces, days, seed, brief.actors, kinds)
+    lib, plots, story_notes = stories.plots(brief, lib, forces, days, seed)
     events = hierarchy.brief_events(brief)
 
     def event_of(slot: select.Slot) -> str | None:
         found = hierarchy.match(brief, slot, events)
         return found.id if found is not None else None
 
-    slots = select.select(brief, lib, forces, days, plan.triggers, seed, [e.id for e in events], event_of)
-
-    def follow_up(slot: select.Slot) -> tuple[Pattern, int] | None:
-        name = slot.pattern.follow_up
-        if slot.parent is not None or name is None or name not in lib.patterns:
-            return None
-        return lib.patterns[name], parse_duration(slot.pattern.after)
-
-    def contingency(slot: select.Slot, pattern: Pattern, day: Day, minute: int) -> select.Slot | None:
-        if not all(forces.fits(pattern, u) for u in slot.to):
-            return None
-        return select.Slot(f"{slot.key}/contingency", pattern, slot.to, day, minute,
-                           reason=f"contingency of {slot.pattern.id}", parent=slot,
-                           objectives=select.objectives_of(pattern, slot.to, brief.objectives))
-
+    state = select.select(brief, lib, forces, days, plan.triggers, seed, plots, [e.id for e in events], event_of)
     offset = model.info.startex.hour * 60 + model.info.startex.minute
-    slots = place.schedule(slots, days, offset, seed, follow_up, contingency)
+    slots, place_notes = place.schedule(state.slots, days, offset, seed, _follow_up(lib),
+                                        _contingency(brief, forces), brief.min_gap)
     tree = hierarchy.build(brief, lib, model, slots)
     excon = cast.cast(brief, lib, forces, slots, seed)
-    injects, _ = compose.compose(slots, brief, lib, forces, excon, seed, tree.placement)
+    injects, ids = compose.compose(slots, brief, lib, forces, excon, seed, tree.placement)
     view = brief_mod.definition_view(brief)
     data: dict[str, t.Any] = {key: view[key] for key in SECTIONS if key in view}
     data["constraints"] = [*view.get("constraints", []), *plan.constraints]
     data["excon"] = excon.excon()
     data.update(phases=tree.phases, main_events=tree.events, main_incidents=tree.incidents, injects=injects)
     data = {key: data[key] for key in SECTIONS if key in data and data[key] != []}
-    notes = plan.notes + tree.notes + verify.repair(data)
-    return data, notes, tree.problems
+    notes = plan.notes + story_notes + state.notes + place_notes + tree.notes + verify.repair(data)
+    made = Made(lib, {ids[id(s)]: s for s in slots})
+    return data, notes, tree.problems + _short(brief, state.short), made
+
+
+def _follow_up(lib: Library) -> t.Callable[[select.Slot], tuple[Pattern, int] | None]:
+    """The contingency pattern of a slot and how long after it: the pattern's ``after``, and never
+    before the first exchange the inject requires is due (plus a quarter of an hour)."""
+    from exgen.model import parse_duration
+
+    def follow_up(slot: select.Slot) -> tuple[Pattern, int] | None:
+        name = slot.pattern.follow_up
+        if slot.parent is not None or name is None or name not in lib.patterns:
+            return None
+        due = min((parse_duration(ex.within) for ex in slot.pattern.requires), default=0)
+        return lib.patterns[name], max(parse_duration(slot.pattern.after), due + 15 if due else 0)
+    return follow_up
+
+
+def _contingency(brief: Brief, forces: Forces) -> t.Callable[[select.Slot, Pattern, Day, int], select.Slot | None]:
+    def contingency(slot: select.Slot, pattern: Pattern, day: Day, minute: int) -> select.Slot | None:
+        if not all(forces.fits(pattern, u) for u in slot.to):
+            return None
+        return select.Slot(f"{slot.key}/contingency", pattern, slot.to, day, minute,
+                           reason=f"contingency of {slot.pattern.id}", parent=slot,
+                           objectives=select.objectives_of(pattern, slot.to, brief.objectives))
+    return contingency
+
+
+def _short(brief: Brief, short: t.Mapping[str, int]) -> list[Diagnostic]:
+    """``objective-not-coverable`` warnings for objectives the library's distinct patterns leave short."""
+    from exgen.core.diagnostics import Severity, at
+
+    out = []
+    for o in brief.objectives:
+        if o.id in short:
+            out.append(at(brief.document.sources, f"{o.pointer}/id", "objective-not-coverable",
+                          f"objective {o.id} gets {short[o.id]} of the {o.minimum} injects it asks for: the library "
+                          "has no further unused pattern for it and a draft never repeats one; add patterns in a "
+                          "--library directory or lower min_injects", Severity.WARNING))
+    return out
 
 
 def split(data: dict[str, t.Any], brief: Brief, seed: int, extra_libraries: int

@@ -84,3 +84,22 @@ class Forces:
     def languages(self, nation: str) -> list[str]:
         """Languages spoken by the units of ``nation``, most-used order of appearance."""
         return list(dict.fromkeys(lang for u in self.model.units if u.nation == nation for lang in u.languages))
+
+    def bearer_class(self, net_id: str) -> str:
+        """``civil`` for a net a civil provider or operator runs, else ``military``.
+
+        Civil: it rides a bearer that names a provider, or it is a mobile or wired network whose net
+        control (or, without one, every member) is not a military unit.
+        """
+        net = self.model.net(net_id)
+        if net is None:
+            return "military"
+        bearer = next((b for b in self.model.bearers if b.id == net.bearer), None) if net.bearer else None
+        if bearer is not None and bearer.provider:
+            return "civil"
+        if net.band in ("cellular", "wired"):
+            control = [net.net_control] if net.net_control else list(net.members)
+            units = [self.model.unit(u) for u in control]
+            if units and all(u is not None and (u.category or "military") != "military" for u in units):
+                return "civil"
+        return "military"

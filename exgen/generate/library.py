@@ -28,7 +28,9 @@ SCHEMA = "library.schema.json"
 SECTIONS = ("patterns", "storylines", "archetypes", "cells", "place_kinds")
 SUFFIXES = (".yaml", ".yml", ".json")
 #: Constraint kinds a trigger pattern can announce.
-TRIGGER_KINDS = ("jamming", "gnss-jamming", "outage")
+TRIGGER_KINDS = ("jamming", "gnss-jamming", "gnss-spoofing", "outage", "cyber", "emcon")
+#: Storyline stages, in the order a storyline plays them.
+STAGES = ("build-up", "incident", "escalation", "follow-up")
 #: Trigger for a constraint that hits only the far end of a link.
 REMOTE = "remote"
 #: The cell a ``sender: higher`` pattern falls back to when the recipient's superior is trained too.
@@ -43,6 +45,15 @@ class Exchange:
     sender: str
     receiver: str
     within: str
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Other wording of a pattern for a daily window (minutes of the day) and kinds of exercise day."""
+
+    hours: tuple[int, int] | None
+    days: tuple[str, ...]
+    texts: tuple[tuple[str, str], ...]  #: (field, text) pairs it replaces
 
 
 @dataclass(frozen=True)
@@ -69,11 +80,24 @@ class Pattern:
     place: str | None = None
     triggers: tuple[str, ...] = ()
     contingency_only: bool = False
+    announce: str = "affected"
+    bearers: tuple[str, ...] = ()
+    stages: tuple[str, ...] = ("incident",)
+    recall: str = ""
+    hours: tuple[int, int] | None = None  #: daily window its own texts assume, minutes of the day
+    variants: tuple[Variant, ...] = ()
+
+    def texts(self) -> t.Iterator[tuple[str, str]]:
+        """Every (field, text) of the pattern, its variants' included."""
+        for f in text.FIELDS:
+            yield f, getattr(self, f)
+        for v in self.variants:
+            yield from v.texts
 
     @property
     def placeholders(self) -> set[str]:
         """Every placeholder the pattern's texts use."""
-        return {name for f in text.FIELDS for name in text.used(getattr(self, f))}
+        return {name for _, body in self.texts() for name in text.used(body)}
 
     @property
     def needs_higher(self) -> bool:
@@ -279,8 +303,21 @@ def _pattern(raw: dict[str, t.Any]) -> Pattern:
         categories=tuple(recipients.get("categories") or ()), echelons=tuple(recipients.get("echelons") or ()),
         requires=tuple(requires), follow_up=follow.get("pattern"), after=follow.get("after", ""),
         place=raw.get("place"), triggers=tuple(raw.get("triggers") or ()),
-        contingency_only=bool(raw.get("contingency_only", False)),
+        contingency_only=bool(raw.get("contingency_only", False)), announce=raw.get("announce", "affected"),
+        bearers=tuple(raw.get("bearers") or ()), stages=tuple(raw.get("stages") or ("incident",)),
+        recall=raw.get("recall", ""), hours=_hours(raw.get("hours")),
+        variants=tuple(Variant(_hours(v.get("hours")), tuple(v.get("days") or ()),
+                               tuple((f, v[f]) for f in text.VARIANT_FIELDS if f in v))
+                       for v in raw.get("variants") or ()),
     )
+
+
+def _hours(raw: dict[str, str] | None) -> tuple[int, int] | None:
+    """A daily window as minutes of the day, or None."""
+    if not raw:
+        return None
+    start, end = (int(raw[k][:2]) * 60 + int(raw[k][3:]) for k in ("from", "to"))
+    return start, end
 
 
 def _cross_check(lib: Library, chosen: dict[str, dict[str, _Item]]) -> list[Diagnostic]:
@@ -330,8 +367,10 @@ def _check_placeholders(p: Pattern, item: _Item) -> list[Diagnostic]:
     """Every placeholder is known, trigger-only ones only in trigger patterns, {place} with a place kind."""
     found = []
     allowed = text.COMMON | (text.TRIGGER_ONLY if p.triggers else frozenset())
-    for f in text.FIELDS:
-        for name in text.used(getattr(p, f)):
+    places = [(f"/{f}", getattr(p, f)) for f in text.FIELDS]
+    places += [(f"/variants/{j}/{f}", body) for j, v in enumerate(p.variants) for f, body in v.texts]
+    for tail, body in places:
+        for name in text.used(body):
             problem = None
             if name in text.TRIGGER_ONLY and not p.triggers:
                 problem = f"{{{name}}} is only filled in patterns with triggers"
@@ -339,8 +378,12 @@ def _check_placeholders(p: Pattern, item: _Item) -> list[Diagnostic]:
                 problem = f"{{{name}}} is not a placeholder; known: {', '.join(sorted(allowed))}"
             elif name == "place" and p.place is None:
                 problem = "{place} needs the pattern to say which kind of place (place: energy ...)"
+            elif name == "sender_name" and not p.sender.startswith("archetype:"):
+                problem = "{sender_name} is only filled for patterns sent by a role-player archetype"
+            elif name == "earlier" and ("build-up" in p.stages or not p.free):
+                problem = "{earlier} needs an earlier inject: not in build-up, trigger or contingency patterns"
             if problem:
-                found.append(at(item.sources, f"{item.pointer}/{f}", "library-placeholder",
+                found.append(at(item.sources, item.pointer + tail, "library-placeholder",
                                 f"pattern {p.id}: {problem}"))
     return found
 

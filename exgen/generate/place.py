@@ -70,32 +70,56 @@ def _up(minute: int, offset: int) -> int:
     return minute + (-(minute + offset)) % GRID
 
 
+def in_hours(hours: tuple[int, int] | None, minute: int, offset: int) -> bool:
+    """True when ``minute`` (from STARTEX) falls in the daily window ``hours`` (None: any time)."""
+    if hours is None:
+        return True
+    start, end = hours
+    clock_ = (minute + offset) % 1440
+    return start <= clock_ < end if start < end else (clock_ >= start or clock_ < end)
+
+
 @dataclass
 class Timeline:
-    """Times already taken, per day, so new injects spread out."""
+    """Times already taken, per day and per recipient, so new injects spread out.
+
+    ``gap`` is the least time (minutes) between two injects to the same recipient: a hard rule.
+    Two injects of the day are kept :data:`GAP` minutes apart where the window allows.
+    """
 
     offset: int
+    gap: int = 0
     taken: dict[int, list[int]] = field(default_factory=dict)
+    by_unit: dict[str, list[int]] = field(default_factory=dict)
 
-    def take(self, day: Day, minute: int) -> int:
+    def take(self, day: Day, minute: int, to: t.Sequence[str] = ()) -> int:
         bisect.insort(self.taken.setdefault(day.number, []), minute)
+        for u in to:
+            bisect.insort(self.by_unit.setdefault(u, []), minute)
         return minute
 
-    def pick(self, day: Day, rng: random.Random, earliest: int | None = None, latest: int | None = None) -> int:
-        """A free time on the grid in ``[earliest, latest]`` (default: the day's window), taken."""
+    def free_for(self, to: t.Sequence[str], minute: int) -> bool:
+        """True when no inject to any of ``to`` is within ``gap`` minutes of ``minute``."""
+        return all(_clear(self.by_unit.get(u, []), minute, self.gap) for u in to)
+
+    def pick(self, day: Day, rng: random.Random, earliest: int | None = None, latest: int | None = None,
+             to: t.Sequence[str] = (), hours: tuple[int, int] | None = None) -> int | None:
+        """A free time on the grid in ``[earliest, latest]`` (default: the day's window) that keeps the
+        recipients' gap and the pattern's ``hours``, taken; None when the day has none."""
         lo = _up(max(day.start, earliest if earliest is not None else day.start), self.offset)
         hi = min(day.end - GRID, latest if latest is not None else day.end)
-        hi = max(hi, lo)
-        grid = list(range(lo, hi + 1, GRID))
+        grid = [m for m in range(lo, hi + 1, GRID) if in_hours(hours, m, self.offset) and self.free_for(to, m)]
+        if not grid:
+            return None
         taken = self.taken.get(day.number, [])
-        free = [m for m in grid if _clear(taken, m)]
-        return self.take(day, rng.choice(free or grid))
+        free = [m for m in grid if _clear(taken, m, GAP)]
+        return self.take(day, rng.choice(free or grid), to)
 
 
-def _clear(taken: list[int], minute: int) -> bool:
-    """True when no taken time is within :data:`GAP` minutes of ``minute``."""
-    i = bisect.bisect_left(taken, minute - GAP + 1)
-    return i >= len(taken) or taken[i] > minute + GAP - 1
+def _clear(taken: list[int], minute: int, gap: int) -> bool:
+    """True when no taken time is within ``gap`` minutes of ``minute``."""
+    i = bisect.bisect_left(taken, minute - gap + 1)
+    return i >= len(taken) or taken[i] > minute + gap - 1
 
 
 def day_of(days_: t.Sequence[Day], minute: int) -> Day | None:
@@ -103,46 +127,91 @@ def day_of(days_: t.Sequence[Day], minute: int) -> Day | None:
     return next((d for d in days_ if d.holds(minute)), None)
 
 
+#: Least time (minutes) between two steps of one storyline on the same day.
+STEP = 60
+#: How far (minutes) an announcement may move later to keep its recipient's gap.
+SHIFT = 60
+
+
 def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
              follow_up: t.Callable[[t.Any], tuple[t.Any, int] | None],
-             contingency: t.Callable[[t.Any, t.Any, Day, int], t.Any | None]) -> list[t.Any]:
-    """Times for the slots without one, then a contingency slot after each slot that has a follow-up.
+             contingency: t.Callable[[t.Any, t.Any, Day, int], t.Any | None],
+             gap: int = 0) -> tuple[list[t.Any], list[str]]:
+    """Times for the slots, then a contingency slot after each slot that has a follow-up; and notes.
 
-    A slot with a follow-up is placed early enough for its contingency (``after`` minutes later)
-    to fall in the same day's window where the window allows; otherwise the contingency goes
-    to the start of the next day, and is dropped when there is no later day.
+    Slots with a time (announcements) keep it, moved up to :data:`SHIFT` minutes later when their
+    recipient already has an inject within ``gap``. Storyline steps follow each other in order
+    (at least :data:`STEP` minutes apart on one day). A slot with a follow-up is placed early
+    enough for its contingency (``after`` minutes later) to fall in the same day where the window
+    allows; otherwise the contingency goes to the start of the next day, and is dropped when there
+    is no later day. A slot with no room on its day moves to the nearest day with room; one with
+    no room at all is dropped (with a note).
     """
     from exgen.core.seeding import entity_seed
 
-    timeline = Timeline(offset)
-    for s in slots:
-        if s.time is not None:
-            timeline.take(s.day, s.time)
-    for s in slots:
-        if s.time is None:
-            rng = random.Random(entity_seed(seed, "time", s.key))
+    timeline = Timeline(offset, gap)
+    notes: list[str] = []
+    kept: list[t.Any] = []
+    for s in sorted((s for s in slots if s.time is not None), key=lambda s: (s.time, s.key)):
+        moved = next((m for m in range(s.time, s.time + SHIFT + 1, GRID)
+                      if s.day.holds(m) and timeline.free_for(s.to, m)), None)
+        if moved is None:
+            notes.append(f"{s.key}: no time near {s.time} keeps the recipients' gap; not drafted")
+            continue
+        s.time = timeline.take(s.day, moved, s.to)
+        kept.append(s)
+    last: dict[str, int] = {}
+    for s in sorted((s for s in slots if s.time is None), key=lambda s: (s.story is None, s.story or ("", 0))):
+        rng = random.Random(entity_seed(seed, "time", s.key))
+        earliest = last.get(s.story[0]) if s.story else None
+        follow = follow_up(s)
+        placed = None
+        for day in _days_for(s, days_, earliest):
             latest = None
-            follow = follow_up(s)
-            if follow is not None and s.day.end - follow[1] - 2 * GRID >= s.day.start:
-                latest = s.day.end - follow[1] - 2 * GRID
-            s.time = timeline.pick(s.day, rng, latest=latest)
-    out = list(slots)
-    for s in slots:
+            if follow is not None and day.end - follow[1] - 2 * GRID >= day.start:
+                latest = day.end - follow[1] - 2 * GRID
+            after = earliest + STEP if earliest is not None else None
+            placed = timeline.pick(day, rng, earliest=after, latest=latest, to=s.to, hours=s.pattern.hours)
+            if placed is None and latest is not None:
+                placed = timeline.pick(day, rng, earliest=after, to=s.to, hours=s.pattern.hours)
+            if placed is not None:
+                s.day = day
+                break
+        if placed is None:
+            notes.append(f"{s.key} ({s.pattern.id}): no time in the battle rhythm keeps the gap between injects "
+                         "to its recipient; not drafted")
+            continue
+        s.time = placed
+        if s.story:
+            last[s.story[0]] = placed
+        kept.append(s)
+    out = list(kept)
+    for s in kept:
         follow = follow_up(s)
         if follow is None:
             continue
         pattern, after = follow
         minute = _up(s.time + after, offset)
-        day = day_of(days_, minute)
-        if day is None:
-            day = next((d for d in days_ if d.start > s.time), None)
-            if day is None:
-                continue
-            minute = timeline.pick(day, random.Random(entity_seed(seed, "time", s.key + "/contingency")),
-                                   latest=day.start + 60)
-        else:
-            timeline.take(day, minute)
-        child = contingency(s, pattern, day, minute)
+        same: Day | None = day_of(days_, minute)
+        rng = random.Random(entity_seed(seed, "time", s.key + "/contingency"))
+        placed = None
+        if same is not None:
+            placed = timeline.pick(same, rng, earliest=minute, latest=minute + 60, to=s.to, hours=pattern.hours)
+        chosen = same
+        if placed is None:
+            chosen = next((d for d in days_ if d.start > s.time and (same is None or d.number > same.number)), None)
+            if chosen is not None:
+                placed = timeline.pick(chosen, rng, latest=chosen.start + 90, to=s.to, hours=pattern.hours)
+        if chosen is None or placed is None:
+            continue
+        child = contingency(s, pattern, chosen, placed)
         if child is not None:
             out.append(child)
-    return out
+    return out, notes
+
+
+def _days_for(slot: t.Any, days_: t.Sequence[Day], earliest: int | None) -> list[Day]:
+    """Days to try for ``slot``: its own first, then the nearest others (a storyline step: not before
+    the previous step)."""
+    options = [d for d in days_ if earliest is None or d.end > earliest + STEP]
+    return sorted(options, key=lambda d: (abs(d.number - slot.day.number), d.number))

@@ -1,14 +1,17 @@
-"""Which pattern goes to whom on which day: triggers, storylines, coverage, then the threat mix.
+"""Which pattern goes to whom on which day: storylines, announcements, coverage, then the threat mix.
 
 Every choice draws from its own seeded generator (``entity_seed(seed, "slot", key)``), keyed
-by what the slot is for, never from one shared stream. Choices favour patterns used least and
-units and days loaded least, so a draft spreads its injects.
+by what the slot is for, never from one shared stream. **A pattern is used at most once per
+draft**: coverage is filled by different patterns, or reported short (``objective-not-coverable``
+as a warning), never by repeats. Choices favour units and days loaded least.
 
-Order: (1) PACE triggers at fixed times; (2) storyline steps on their days; (3) injects until
-every objective is exercised by its minimum number; (4) one inject for each main event of the
-brief that no inject so far belongs to (see :mod:`exgen.generate.hierarchy`); (5) one inject for
-every trained unit not yet addressed; (6) the threat mix, drawn by weight, until the days hold
-``injects_per_day``.
+Order: (1) the storylines (:mod:`exgen.generate.stories`), each step on its day to the previous
+step's recipient where it fits; (2) injects until every objective is exercised by its minimum
+number; (3) one inject for each main event of the brief no inject so far belongs to; (4) one
+inject for every trained unit not yet addressed; (5) the threat mix, drawn by weight, until the
+days hold ``injects_per_day`` less the announcements to come; (6) the announcements of the comms
+constraints (:mod:`exgen.generate.announce`), at most two per constraint and at most one for every
+four other injects, so trigger-style injects stay under a fifth of the draft.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ if t.TYPE_CHECKING:
     from exgen.generate.forces import Forces
     from exgen.generate.library import Library, Pattern
     from exgen.generate.place import Day
+    from exgen.generate.stories import Plot
 
 
 @dataclass
@@ -53,6 +57,12 @@ class _State:
     days: Counter[int] = field(default_factory=Counter)
     objectives: Counter[str] = field(default_factory=Counter)
     slots: list[Slot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    short: dict[str, int] = field(default_factory=dict)  #: objective -> injects it got, when short
+
+    def fresh(self, pattern: Pattern) -> bool:
+        """True when no slot uses ``pattern`` yet."""
+        return not self.uses[pattern.id]
 
     def add(self, slot: Slot) -> Slot:
         self.slots.append(slot)
@@ -73,23 +83,24 @@ def objectives_of(pattern: Pattern, to: t.Sequence[str], objectives: t.Sequence[
 
 
 def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], triggers: t.Sequence[Trigger],
-           seed: int, events: t.Sequence[str] = (), event_of: t.Callable[[Slot], str | None] | None = None
-           ) -> list[Slot]:
-    """Every slot of the draft but the contingencies, each with a day (triggers also a time).
+           seed: int, plots: t.Sequence[Plot] = (), events: t.Sequence[str] = (),
+           event_of: t.Callable[[Slot], str | None] | None = None) -> _State:
+    """Every slot of the draft but the contingencies, each with a day (announcements also a time).
 
     ``events`` are the ids of the brief's main events and ``event_of`` says which of them a slot
     would belong to (:func:`exgen.generate.hierarchy.match`), so each gets an inject.
     """
+    from exgen.generate import announce
+
     state = _State()
-    for trig in triggers:
-        _trigger_slot(state, brief, lib, forces, trig, seed)
-    for sid in brief.storylines:
-        _storyline(state, brief, lib, forces, days, sid, seed)
+    for plot in plots:
+        _storyline(state, brief, lib, forces, days, plot.storyline, seed)
     for o in brief.objectives:
         n = 0
         while state.objectives[o.id] < o.minimum:
             if not _cover(state, brief, lib, forces, days, f"obj:{o.id}:{n}", seed, o):
-                break  # not coverable: the brief check reports it before generation
+                state.short[o.id] = state.objectives[o.id]
+                break
             n += 1
     if event_of is not None:
         _cover_events(state, brief, lib, forces, days, seed, events, event_of)
@@ -97,10 +108,12 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
         if not state.load[uid]:
             _cover(state, brief, lib, forces, days, f"unit:{uid}", seed, unit=uid)
     target = brief.injects_per_day * len(days)
+    planned = min(len({trig.constraint for trig in triggers}) * 2, target // 5)
     k = 0
-    while len(state.slots) < target and _fill(state, brief, lib, forces, days, f"fill:{k}", seed):
+    while len(state.slots) < target - planned and _fill(state, brief, lib, forces, days, f"fill:{k}", seed):
         k += 1
-    return state.slots
+    announce.announce(state, brief, lib, forces, triggers, seed, cap=len(state.slots) // 4)
+    return state
 
 
 def _cover_events(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], seed: int,
@@ -121,31 +134,6 @@ def _rng(seed: int, key: str) -> random.Random:
     return random.Random(entity_seed(seed, "slot", key))
 
 
-def _trigger_slot(state: _State, brief: Brief, lib: Library, forces: Forces, trig: Trigger, seed: int) -> None:
-    """The inject that announces a PACE-degrading constraint to one trained unit it affects.
-
-    Every recipient of one constraint (on the same end of the link) gets the same pattern where it
-    fits, so the story of the constraint is told one way.
-    """
-    from exgen.generate.library import REMOTE
-
-    to = (trig.links[0].recipient,)
-    key = f"trigger:{trig.constraint}:{to[0]}"
-    kind = trig.kind if trig.here else REMOTE
-    pool = [p for p in lib.patterns.values() if kind in p.triggers]
-    if not pool:
-        return
-    pattern = _rng(seed, f"trigger:{trig.constraint}:{kind}").choice(pool)
-    if not forces.fits(pattern, to[0]):
-        fitting = [p for p in pool if forces.fits(p, to[0])]
-        if not fitting:
-            return
-        pattern = _rng(seed, key).choice(fitting)
-    slot = Slot(key, pattern, to, trig.day, trig.time, reason="PACE trigger",
-                trigger=trig, objectives=objectives_of(pattern, to, brief.objectives))
-    state.add(slot)
-
-
 def _storyline(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], sid: str,
                seed: int) -> None:
     """Each step of a storyline on its (compressed) day, to the previous step's recipient where it fits."""
@@ -157,7 +145,7 @@ def _storyline(state: _State, brief: Brief, lib: Library, forces: Forces, days: 
         pattern = lib.patterns[pid]
         rng = _rng(seed, f"story:{sid}:{n}")
         pool = forces.recipients(pattern)
-        if not pool:
+        if not pool or not state.fresh(pattern):
             continue
         weights = [(1 + len(objectives_of(pattern, (u,), brief.objectives))) * (3 if u == previous else 1)
                    * _near(brief, forces, pattern, u) / (1 + state.load[u]) ** 2 for u in pool]
@@ -178,14 +166,14 @@ def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Se
     pairs: list[tuple[Pattern, str]] = []
     weights: list[float] = []
     for p in lib.free_patterns():
-        if objective is not None and not set(p.capabilities) & set(objective.tags):
+        if not state.fresh(p) or (objective is not None and not set(p.capabilities) & set(objective.tags)):
             continue
         among = [unit] if unit else (objective.audience if objective and objective.audience else None)
         for u in forces.recipients(p, among):
             if event is not None and not event[1](p, (u,)):
                 continue
             covers = objectives_of(p, (u,), brief.objectives)
-            spread = (1 + state.uses[p.id]) ** 2 * (1 + state.load[u])
+            spread = 1 + state.load[u]
             weight = (1 + len(covers)) * _near(brief, forces, p, u) / spread
             pairs.append((p, u))
             weights.append(weight)
@@ -205,7 +193,7 @@ def _fill(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Seq
     rng = _rng(seed, key)
     by_kind: dict[str, list[Pattern]] = {}
     for p in lib.free_patterns():
-        if forces.recipients(p):
+        if state.fresh(p) and forces.recipients(p):
             by_kind.setdefault(p.kind, []).append(p)
     weights = brief.weights or dict.fromkeys(by_kind, 1.0)
     kinds = [k for k in sorted(by_kind) if weights.get(k, 0) > 0]
@@ -213,8 +201,8 @@ def _fill(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Seq
         return False
     kind = rng.choices(kinds, [weights[k] for k in kinds])[0]
     patterns = by_kind[kind]
-    pattern = rng.choices(patterns, [(1 + bool(objectives_of(p, forces.recipients(p), brief.objectives)))
-                                     / (1 + state.uses[p.id]) ** 2 for p in patterns])[0]
+    pattern = rng.choices(patterns, [1 + bool(objectives_of(p, forces.recipients(p), brief.objectives))
+                                     for p in patterns])[0]
     pool = forces.recipients(pattern)
     to = rng.choices(pool, [(1 + len(objectives_of(pattern, (u,), brief.objectives))) * _near(brief, forces, pattern, u)
                             / (1 + state.load[u]) ** 2 for u in pool])[0]

@@ -11,13 +11,15 @@ import typing as t
 
 #: Placeholders every pattern may use.
 COMMON = frozenset({"unit", "unit_name", "unit_short", "higher", "higher_name", "place", "time", "actor",
-                    "exercise"})
+                    "exercise", "sender_name", "earlier"})
 #: Placeholders only patterns that trigger a PACE switch (``triggers:``) may use.
-TRIGGER_ONLY = frozenset({"net", "alternate", "partner", "partner_name"})
+TRIGGER_ONLY = frozenset({"net", "alternate", "partner", "partner_name", "affected"})
 #: Placeholders that need the recipient to have a superior.
 NEEDS_HIGHER = frozenset({"higher", "higher_name"})
 #: Pattern fields that may hold placeholders.
-FIELDS = ("title", "description", "expected_action", "notes")
+FIELDS = ("title", "description", "expected_action", "notes", "recall")
+#: Fields a wording variant may replace.
+VARIANT_FIELDS = ("title", "description", "expected_action")
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_]*)\}")
 
 

@@ -1,0 +1,123 @@
+"""One constraint, one or two announcements: how the training audience learns of a comms constraint.
+
+A constraint window (jamming, GNSS interference, an outage, a cyber effect, emission control)
+is played by EXCON on the simulation for every unit it hits; it is *announced* through at most
+two injects, chosen by what it hits:
+
+1. one to the trained unit it hurts most (a unit that loses its primary before one that only
+   loses a partner), of a trigger pattern for the constraint's kind (``remote`` when only the far
+   end is hit) whose ``bearers`` match the network the primary runs on — a military net never gets
+   a civil provider's help-desk call, nor the reverse;
+2. one to the trained superior of the units hit (``announce: superior``: a division EW report, a
+   CIS security warning) when the library has one, else to a second unit it hurts.
+
+Every pattern is used once, so a draft with more constraints than trigger wordings announces
+the most important ones and lets the rest be felt (the coverage report lists them). Announcements
+stay at most one for every four other injects (``cap``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+import typing as t
+
+from exgen.core.seeding import entity_seed
+from exgen.generate.library import REMOTE
+
+if t.TYPE_CHECKING:
+    from exgen.generate.brief import Brief
+    from exgen.generate.comms_plan import Trigger
+    from exgen.generate.forces import Forces
+    from exgen.generate.library import Library, Pattern
+    from exgen.generate.select import _State
+
+#: Minutes after the unit's own announcement that a superior's report arrives.
+REPORT_DELAY = (15, 20, 25)
+SUPERIOR = "superior"
+AFFECTED = "affected"
+
+
+def announce(state: _State, brief: Brief, lib: Library, forces: Forces, triggers: t.Sequence[Trigger],
+             seed: int, cap: int) -> None:
+    """Add the announcement slots of the constraints to ``state``, at most ``cap`` of them."""
+    from exgen.generate.select import Slot, objectives_of
+
+    by_constraint: dict[str, list[Trigger]] = {}
+    for trig in triggers:
+        by_constraint.setdefault(trig.constraint, []).append(trig)
+    order = sorted(by_constraint, key=lambda c: (not by_constraint[c][0].generated, by_constraint[c][0].time, c))
+    made = 0
+    for cid in order:
+        group = sorted(by_constraint[cid], key=lambda g: (not g.here, -len(g.links)))
+        if made >= cap:
+            state.notes.append(f"{cid} ({group[0].kind}): felt, not announced: EXCON plays it on the simulation "
+                               "and the units it hits should notice and switch on their own")
+            continue
+        rng = random.Random(entity_seed(seed, "announce", cid))
+        chosen = _first(state, lib, forces, group, rng)
+        if chosen is None:
+            state.notes.append(f"{cid} ({group[0].kind}): no unused trigger pattern suits the units or the "
+                               "network it hits; it is felt, not announced")
+            continue
+        trig, pattern = chosen
+        to = (trig.links[0].recipient,)
+        state.add(Slot(f"trigger:{cid}:{to[0]}", pattern, to, trig.day, trig.time, reason="announces a constraint",
+                       trigger=trig, objectives=objectives_of(pattern, to, brief.objectives)))
+        made += 1
+        if made >= cap:
+            continue
+        second = _second(state, lib, forces, group, trig, rng)
+        if second is not None:
+            trig2, pattern2, to2 = second
+            state.add(Slot(f"trigger:{cid}:{to2[0]}", pattern2, to2, trig2.day, trig2.time,
+                           reason="announces a constraint", trigger=trig2,
+                           objectives=objectives_of(pattern2, to2, brief.objectives)))
+            made += 1
+
+
+def _kind(trig: Trigger) -> str:
+    return trig.kind if trig.here else REMOTE
+
+
+def _pool(state: _State, lib: Library, forces: Forces, kind: str, how: str, bearer: str,
+          uid: str) -> list[Pattern]:
+    """Unused trigger patterns for ``kind`` sent ``how`` that suit network ``bearer`` and unit ``uid``."""
+    return [p for p in lib.patterns.values()
+            if kind in p.triggers and p.announce == how and bearer in p.bearers and state.fresh(p)
+            and forces.fits(p, uid)]
+
+
+def _first(state: _State, lib: Library, forces: Forces, group: list[Trigger],
+           rng: random.Random) -> tuple[Trigger, Pattern] | None:
+    """The unit told first and its pattern: the one hit hardest that some pattern suits."""
+    for trig in group:
+        uid = trig.links[0].recipient
+        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, forces.bearer_class(trig.links[0].primary), uid)
+        if pool:
+            return trig, rng.choice(pool)
+    return None
+
+
+def _second(state: _State, lib: Library, forces: Forces, group: list[Trigger], first: Trigger,
+            rng: random.Random) -> tuple[Trigger, Pattern, tuple[str, ...]] | None:
+    """A second announcement: a report to the trained superior of the units hit, else to another unit."""
+    hit = [g.links[0].recipient for g in group]
+    bearer = forces.bearer_class(first.links[0].primary)
+    superior = forces.higher(hit[0])
+    if first.here and superior is not None and superior in forces.audience and superior not in hit:
+        pool = _pool(state, lib, forces, first.kind, SUPERIOR, bearer, superior)
+        if pool:
+            links = tuple(k for g in group for k in g.links)
+            delay = rng.choice(REPORT_DELAY)
+            minute = first.time + delay if first.day.holds(first.time + delay) else first.time
+            trig = dataclasses.replace(first, links=links, time=minute)
+            return trig, rng.choice(pool), (superior,)
+    for trig in group:
+        if trig is first:
+            continue
+        uid = trig.links[0].recipient
+        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, forces.bearer_class(trig.links[0].primary), uid)
+        if pool:
+            return trig, rng.choice(pool), (uid,)
+    return None
