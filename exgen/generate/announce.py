@@ -76,16 +76,22 @@ def announce(state: _State, brief: Brief, lib: Library, forces: Forces, triggers
             made += 1
 
 
+def _nets(trig: Trigger) -> list[str]:
+    """The primaries a trigger's wording speaks of."""
+    return list(dict.fromkeys(k.primary for k in trig.links))
+
+
 def _kind(trig: Trigger) -> str:
     return trig.kind if trig.here else REMOTE
 
 
-def _pool(state: _State, lib: Library, forces: Forces, kind: str, how: str, bearer: str,
+def _pool(state: _State, lib: Library, forces: Forces, kind: str, how: str, nets: t.Sequence[str],
           uid: str) -> list[Pattern]:
-    """Unused trigger patterns for ``kind`` sent ``how`` that suit network ``bearer`` and unit ``uid``."""
+    """Unused trigger patterns for ``kind`` sent ``how`` whose wording suits every primary in ``nets``
+    (kind of network, band, crypto) and unit ``uid``."""
     return [p for p in lib.patterns.values()
-            if kind in p.triggers and p.announce == how and bearer in p.bearers and state.fresh(p)
-            and forces.fits(p, uid)]
+            if kind in p.triggers and p.announce == how and state.fresh(p) and forces.fits(p, uid)
+            and all(forces.suits_net(p, n) for n in nets)]
 
 
 def _first(state: _State, lib: Library, forces: Forces, group: list[Trigger],
@@ -93,7 +99,7 @@ def _first(state: _State, lib: Library, forces: Forces, group: list[Trigger],
     """The unit told first and its pattern: the one hit hardest that some pattern suits."""
     for trig in group:
         uid = trig.links[0].recipient
-        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, forces.bearer_class(trig.links[0].primary), uid)
+        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, _nets(trig), uid)
         if pool:
             return trig, rng.choice(pool)
     return None
@@ -103,12 +109,11 @@ def _second(state: _State, lib: Library, forces: Forces, group: list[Trigger], f
             rng: random.Random) -> tuple[Trigger, Pattern, tuple[str, ...]] | None:
     """A second announcement: a report to the trained superior of the units hit, else to another unit."""
     hit = [g.links[0].recipient for g in group]
-    bearer = forces.bearer_class(first.links[0].primary)
     superior = forces.higher(hit[0])
     if first.here and superior is not None and superior in forces.audience and superior not in hit:
-        pool = _pool(state, lib, forces, first.kind, SUPERIOR, bearer, superior)
+        links = tuple(k for g in group for k in g.links)
+        pool = _pool(state, lib, forces, first.kind, SUPERIOR, [k.primary for k in links], superior)
         if pool:
-            links = tuple(k for g in group for k in g.links)
             delay = rng.choice(REPORT_DELAY)
             minute = first.time + delay if first.day.holds(first.time + delay) else first.time
             trig = dataclasses.replace(first, links=links, time=minute)
@@ -117,7 +122,7 @@ def _second(state: _State, lib: Library, forces: Forces, group: list[Trigger], f
         if trig is first:
             continue
         uid = trig.links[0].recipient
-        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, forces.bearer_class(trig.links[0].primary), uid)
+        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, _nets(trig), uid)
         if pool:
             return trig, rng.choice(pool), (uid,)
     return None

@@ -105,7 +105,8 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
         values = _values(slot, brief, forces, place, info.name, format_dtime(t.cast(int, slot.time) - 10, info.startex),
                          story_actor)
         values["sender_name"] = cast.sender_name(slot) or "the caller"
-        values["earlier"] = told.get(slot.story[0], "") if slot.story else ""
+        # a step whose predecessor found no time in the rhythm still reads as a sentence
+        values["earlier"] = (told.get(slot.story[0]) if slot.story else None) or "the earlier incidents"
         texts = wording(slot.pattern, t.cast(int, slot.time), offset, slot.day.number, ends)
         if slot.story and slot.pattern.recall:
             told[slot.story[0]] = (f"{text.fill(slot.pattern.recall, values)} "

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
-from exgen.generate import brief as brief_mod
 from exgen.generate import (
+    announce,
     cast,
     comms_plan,
     compose,
@@ -28,6 +28,7 @@ from exgen.generate import (
     verify,
     write,
 )
+from exgen.generate import brief as brief_mod
 from exgen.generate.forces import Forces
 
 if t.TYPE_CHECKING:
@@ -139,6 +140,7 @@ def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
         return found.id if found is not None else None
 
     state = select.select(brief, lib, forces, days, plan.triggers, seed, plots, [e.id for e in events], event_of)
+    announce.announce(state, brief, lib, forces, plan.triggers, seed, cap=len(state.slots) // 4)
     offset = model.info.startex.hour * 60 + model.info.startex.minute
     slots, place_notes = place.schedule(state.slots, days, offset, seed, _follow_up(lib),
                                         _contingency(brief, forces), brief.min_gap)
@@ -171,9 +173,13 @@ def _follow_up(lib: Library) -> t.Callable[[select.Slot], tuple[Pattern, int] | 
 
 
 def _contingency(brief: Brief, forces: Forces) -> t.Callable[[select.Slot, Pattern, Day, int], select.Slot | None]:
+    """The contingency slot of a slot; a contingency pattern several patterns share is used once."""
+    used: set[str] = set()
+
     def contingency(slot: select.Slot, pattern: Pattern, day: Day, minute: int) -> select.Slot | None:
-        if not all(forces.fits(pattern, u) for u in slot.to):
+        if pattern.id in used or not all(forces.fits(pattern, u) for u in slot.to):
             return None
+        used.add(pattern.id)
         return select.Slot(f"{slot.key}/contingency", pattern, slot.to, day, minute,
                            reason=f"contingency of {slot.pattern.id}", parent=slot,
                            objectives=select.objectives_of(pattern, slot.to, brief.objectives))

@@ -103,3 +103,12 @@ class Forces:
             if units and all(u is not None and (u.category or "military") != "military" for u in units):
                 return "civil"
         return "military"
+
+    def suits_net(self, pattern: Pattern, net_id: str) -> bool:
+        """True when a trigger pattern's wording fits net ``net_id``: its kind of network, band and crypto."""
+        net = self.model.net(net_id)
+        if self.bearer_class(net_id) not in pattern.bearers:
+            return False
+        if pattern.bands and (net is None or net.band not in pattern.bands):
+            return False
+        return not (pattern.encrypted and (net is None or not net.crypto))

@@ -28,6 +28,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 from exgen.core.diagnostics import Diagnostic, at
+from exgen.generate.library import KIND_GROUPS
 from exgen.model import format_dtime
 
 if t.TYPE_CHECKING:
@@ -36,14 +37,6 @@ if t.TYPE_CHECKING:
     from exgen.generate.select import Slot
     from exgen.model import Exercise
 
-#: Groups of threat kinds that become main events when the brief gives none: (title, kinds).
-KIND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Hostile information campaign", ("disinformation",)),
-    ("Cyber and electromagnetic attack", ("cyber", "electronic-warfare", "gnss-jamming")),
-    ("Sabotage, armed groups and organised crime",
-     ("sabotage", "paramilitary", "organised-crime", "conventional", "cbrn")),
-    ("Command, sustainment and civil emergencies", ("c2", "logistics", "civil-emergency")),
-)
 OTHER = "Other developments"
 #: Threat kinds in plain words, for the descriptions of generated events.
 KIND_WORDS = {"gnss-jamming": "GNSS jamming", "electronic-warfare": "electronic warfare", "c2": "command and control",
@@ -180,7 +173,7 @@ def match(brief: Brief, slot: Slot, events: t.Sequence[_Event]) -> _Event | None
     story = slot.story[0] if slot.story else None
     tags = {o.id: set(o.tags) for o in brief.objectives}
     tests: list[t.Callable[[_Event], bool]] = [
-        lambda e: story is not None and story in e.storylines,
+        lambda e: story is not None and (story in e.storylines or story == f"STORY-{e.id}"),
         lambda e: slot.pattern.kind in e.kinds,
         lambda e: bool(set(e.objectives) & set(slot.objectives)),
         lambda e: any(set(slot.pattern.capabilities) & tags.get(o, set()) for o in e.objectives),
@@ -197,7 +190,7 @@ def _default(brief: Brief, lib: Library, slot: Slot, events: list[_Event]) -> _E
     if brief.data.get("main_events"):
         key, title, description = "other", OTHER, ("Injects the brief's main events do not place "
                                                    "(no storyline, threat kind or objective of theirs).")
-    elif slot.story:
+    elif slot.story and not any(slot.story[0] == f"STORY-{g[1][0].upper()}" for g in KIND_GROUPS):
         story = lib.storylines[slot.story[0]]
         key, title, description = f"story:{story.id}", story.title, story.description
     else:
@@ -240,7 +233,7 @@ def _event_data(event: _Event, brief: Brief) -> dict[str, t.Any]:
         kinds = list(dict.fromkeys(KIND_WORDS.get(s.pattern.kind, s.pattern.kind) for s in event.slots
                                    if s.parent is None))
         words = ", ".join(kinds[:-1]) + (" and " if len(kinds) > 1 else "") + kinds[-1]
-        raw["description"] = f"{DRAFTED}: the {words} injects of the draft outside its storylines."
+        raw["description"] = f"{DRAFTED}: the {words} injects of the draft."
     exercised = [o for o in brief.objectives if any(o.id in s.objectives for s in event.slots)]
     out: dict[str, t.Any] = {"id": event.id, "title": raw.pop("title", event.title)}
     raw.pop("id", None)

@@ -20,6 +20,8 @@ from pathlib import Path
 from exgen.core import paths
 from exgen.core.diagnostics import Diagnostic, Location, at, error, has_errors
 from exgen.generate import text
+from exgen.generate.library_files import display as _display
+from exgen.generate.library_files import library_files
 
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
@@ -29,6 +31,14 @@ SECTIONS = ("patterns", "storylines", "archetypes", "cells", "place_kinds")
 SUFFIXES = (".yaml", ".yml", ".json")
 #: Constraint kinds a trigger pattern can announce.
 TRIGGER_KINDS = ("jamming", "gnss-jamming", "gnss-spoofing", "outage", "cyber", "emcon")
+#: Groups of threat kinds that become main events when the brief gives none: (title, kinds).
+KIND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Hostile information campaign", ("disinformation",)),
+    ("Cyber and electromagnetic attack", ("cyber", "electronic-warfare", "gnss-jamming")),
+    ("Sabotage, armed groups and organised crime",
+     ("sabotage", "paramilitary", "organised-crime", "conventional", "cbrn")),
+    ("Command, sustainment and civil emergencies", ("c2", "logistics", "civil-emergency")),
+)
 #: Storyline stages, in the order a storyline plays them.
 STAGES = ("build-up", "incident", "escalation", "follow-up")
 #: Trigger for a constraint that hits only the far end of a link.
@@ -82,6 +92,8 @@ class Pattern:
     contingency_only: bool = False
     announce: str = "affected"
     bearers: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+    encrypted: bool = False
     stages: tuple[str, ...] = ("incident",)
     recall: str = ""
     hours: tuple[int, int] | None = None  #: daily window its own texts assume, minutes of the day
@@ -98,6 +110,11 @@ class Pattern:
     def placeholders(self) -> set[str]:
         """Every placeholder the pattern's texts use."""
         return {name for _, body in self.texts() for name in text.used(body)}
+
+    @property
+    def needs_earlier(self) -> bool:
+        """True when its texts refer to an earlier inject of its storyline: only a later storyline step."""
+        return "earlier" in self.placeholders
 
     @property
     def needs_higher(self) -> bool:
@@ -226,50 +243,6 @@ def _read_dir(folder: Path, user: bool = True) -> tuple[dict[str, dict[str, _Ite
     return items, removed, found
 
 
-def library_files(folder: Path, user: bool = True) -> tuple[list[Path], list[Diagnostic]]:
-    """The library files (``.yaml``, ``.yml``, ``.json``) under ``folder``, in path order, and a
-    ``library-file`` error for each one that may not be read: not a regular file (a FIFO is
-    never opened), a symbolic link leading outside the folder, or — in a ``--library`` folder
-    (``user``) — a hard link (see :mod:`exgen.core.contained`). Links to folders are not
-    followed; one leading outside is refused too, and so is a folder that cannot be listed."""
-    from exgen.core import contained
-
-    files: list[Path] = []
-    found: list[Diagnostic] = []
-
-    def refuse(path: Path, message: str) -> None:
-        found.append(error("library-file", f"refused to read a library file: {message}", Location(_display(path))))
-
-    def unreadable(exc: OSError) -> None:
-        refuse(Path(exc.filename or folder), f"{exc.filename or folder} cannot be read: {exc.strerror or exc}")
-
-    for base, dirs, names in os.walk(folder, onerror=unreadable):  # links to folders are not followed
-        for name in sorted(dirs):
-            link = Path(base) / name
-            if link.is_symlink() and not link.resolve().is_relative_to(folder.resolve()):
-                refuse(link, f"{link} leads outside {folder} (a symbolic link to {link.resolve()})")
-        for name in names:
-            path = Path(base) / name
-            if path.suffix not in SUFFIXES:
-                continue
-            try:
-                contained.check(path, folder, links=not user)
-            except contained.Refused as exc:
-                refuse(path, str(exc))
-                continue
-            files.append(path)
-    return sorted(files), sorted(found, key=lambda d: d.location.file)
-
-
-def _display(path: Path) -> str:
-    """A path as diagnostics show it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
-
-
 def _build(chosen: dict[str, dict[str, _Item]]) -> Library:
     """Library objects from the chosen raw entries, each section in id order."""
     patterns = {key: _pattern(chosen["patterns"][key].raw) for key in sorted(chosen["patterns"])}
@@ -304,7 +277,8 @@ def _pattern(raw: dict[str, t.Any]) -> Pattern:
         requires=tuple(requires), follow_up=follow.get("pattern"), after=follow.get("after", ""),
         place=raw.get("place"), triggers=tuple(raw.get("triggers") or ()),
         contingency_only=bool(raw.get("contingency_only", False)), announce=raw.get("announce", "affected"),
-        bearers=tuple(raw.get("bearers") or ()), stages=tuple(raw.get("stages") or ("incident",)),
+        bearers=tuple(raw.get("bearers") or ()), bands=tuple(raw.get("bands") or ()),
+        encrypted=bool(raw.get("encrypted", False)), stages=tuple(raw.get("stages") or ("incident",)),
         recall=raw.get("recall", ""), hours=_hours(raw.get("hours")),
         variants=tuple(Variant(_hours(v.get("hours")), tuple(v.get("days") or ()),
                                tuple((f, v[f]) for f in text.VARIANT_FIELDS if f in v))
@@ -356,6 +330,9 @@ def _cross_check(lib: Library, chosen: dict[str, dict[str, _Item]]) -> list[Diag
                 what = "no such pattern" if target is None else "a trigger or contingency-only pattern"
                 report(item, f"/steps/{j}/pattern", "library-unknown-reference",
                        f"storyline {sid} step {j + 1} names '{pid}': {what}")
+            elif j == 0 and target.needs_earlier:
+                report(item, f"/steps/{j}/pattern", "library-placeholder",
+                       f"storyline {sid} starts with '{pid}', whose texts use {{earlier}}: nothing comes before it")
     for aid, a in lib.archetypes.items():
         if a.cell not in lib.cells:
             report(chosen["archetypes"][aid], "/cell", "library-unknown-reference",

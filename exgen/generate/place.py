@@ -98,6 +98,12 @@ class Timeline:
             bisect.insort(self.by_unit.setdefault(u, []), minute)
         return minute
 
+    def release(self, day: Day, minute: int, to: t.Sequence[str] = ()) -> None:
+        """Give back a time :meth:`take` took."""
+        self.taken[day.number].remove(minute)
+        for u in to:
+            self.by_unit[u].remove(minute)
+
     def free_for(self, to: t.Sequence[str], minute: int) -> bool:
         """True when no inject to any of ``to`` is within ``gap`` minutes of ``minute``."""
         return all(_clear(self.by_unit.get(u, []), minute, self.gap) for u in to)
@@ -207,6 +213,8 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
         child = contingency(s, pattern, chosen, placed)
         if child is not None:
             out.append(child)
+        else:
+            timeline.release(chosen, placed, s.to)
     return out, notes
 
 

@@ -125,7 +125,7 @@ def _unsuited(model: Exercise, lib: Library, forces: Forces, slots: t.Mapping[st
                 out.append({"inject": i.id, "pattern": pattern.id, "unit": u, "why": "recipient"})
         if slot.trigger is not None:
             for link in slot.trigger.links:
-                if forces.bearer_class(link.primary) not in pattern.bearers:
+                if not forces.suits_net(pattern, link.primary):
                     out.append({"inject": i.id, "pattern": pattern.id, "unit": link.recipient,
                                 "why": f"network {link.primary}"})
     return out

@@ -9,8 +9,8 @@ Order: (1) the storylines (:mod:`exgen.generate.stories`), each step on its day 
 step's recipient where it fits; (2) injects until every objective is exercised by its minimum
 number; (3) one inject for each main event of the brief no inject so far belongs to; (4) one
 inject for every trained unit not yet addressed; (5) the threat mix, drawn by weight, until the
-days hold ``injects_per_day`` less the announcements to come; (6) the announcements of the comms
-constraints (:mod:`exgen.generate.announce`), at most two per constraint and at most one for every
+days hold ``injects_per_day`` less the announcements to come; then :mod:`exgen.generate.announce` adds
+the announcements of the comms constraints, at most two per constraint and at most one for every
 four other injects, so trigger-style injects stay under a fifth of the draft.
 """
 
@@ -90,8 +90,6 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
     ``events`` are the ids of the brief's main events and ``event_of`` says which of them a slot
     would belong to (:func:`exgen.generate.hierarchy.match`), so each gets an inject.
     """
-    from exgen.generate import announce
-
     state = _State()
     for plot in plots:
         _storyline(state, brief, lib, forces, days, plot.storyline, seed)
@@ -112,7 +110,6 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
     k = 0
     while len(state.slots) < target - planned and _fill(state, brief, lib, forces, days, f"fill:{k}", seed):
         k += 1
-    announce.announce(state, brief, lib, forces, triggers, seed, cap=len(state.slots) // 4)
     return state
 
 
@@ -166,7 +163,8 @@ def _cover(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Se
     pairs: list[tuple[Pattern, str]] = []
     weights: list[float] = []
     for p in lib.free_patterns():
-        if not state.fresh(p) or (objective is not None and not set(p.capabilities) & set(objective.tags)):
+        if not state.fresh(p) or p.needs_earlier or (objective is not None
+                                                     and not set(p.capabilities) & set(objective.tags)):
             continue
         among = [unit] if unit else (objective.audience if objective and objective.audience else None)
         for u in forces.recipients(p, among):
@@ -193,7 +191,7 @@ def _fill(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Seq
     rng = _rng(seed, key)
     by_kind: dict[str, list[Pattern]] = {}
     for p in lib.free_patterns():
-        if state.fresh(p) and forces.recipients(p):
+        if state.fresh(p) and not p.needs_earlier and forces.recipients(p):
             by_kind.setdefault(p.kind, []).append(p)
     weights = brief.weights or dict.fromkeys(by_kind, 1.0)
     kinds = [k for k in sorted(by_kind) if weights.get(k, 0) > 0]

@@ -1,7 +1,7 @@
 """Storylines that drive a draft: one per main event of the brief's threat mix, assembled from the library.
 
 A main event of the brief (its threat ``kinds``) or, for a brief without main events, each group
-of weighted threat kinds (:data:`exgen.generate.hierarchy.KIND_GROUPS`, heaviest first, as many as
+of weighted threat kinds (:data:`exgen.generate.library.KIND_GROUPS`, heaviest first, as many as
 the draft's size carries) becomes a storyline: a **build-up** that prepares the ground, the
 **incident** the storyline turns on, an **escalation**, and on exercises of three days or more a
 **follow-up** — one pattern per stage (its ``stages``), of the event's kinds, on increasing days, all
@@ -20,7 +20,7 @@ import random
 import typing as t
 
 from exgen.core.seeding import entity_seed
-from exgen.generate.library import STAGES, Storyline
+from exgen.generate.library import KIND_GROUPS, STAGES, Storyline
 
 if t.TYPE_CHECKING:
     from exgen.generate.brief import Brief
@@ -44,8 +44,6 @@ class Plot:
 def plots(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
           seed: int) -> tuple[Library, list[Plot], list[str]]:
     """The library with the assembled storylines added, the storylines to play, and notes."""
-    from exgen.generate.hierarchy import KIND_GROUPS
-
     added: dict[str, Storyline] = {}
     out: list[Plot] = []
     notes: list[str] = []
@@ -102,9 +100,10 @@ def _assemble(ident: str, title: str, kinds: tuple[str, ...], brief: Brief, lib:
         chosen: list[Pattern] = []
         score = 0.0
         for stage in stages:
-            fits = [p for p in pool if stage in p.stages and p not in chosen and forces.fits(p, uid)]
+            fits = [p for p in pool if stage in p.stages and p not in chosen and forces.fits(p, uid)
+                    and (chosen or not p.needs_earlier)]
             if not fits:
-                fits = [p for p in pool if stage in p.stages and p not in chosen]
+                fits = [p for p in pool if stage in p.stages and p not in chosen and (chosen or not p.needs_earlier)]
                 score -= 1
             if not fits:
                 break
