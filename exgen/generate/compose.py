@@ -95,6 +95,7 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
     numbers = [s.day.number for s in slots]
     ends = (min(numbers, default=0), max(numbers, default=0))
     told: dict[str, str] = {}  #: storyline -> how its latest inject is referred to
+    techniques: dict[tuple[str, t.Any], tuple[str, tuple[str, ...]]] = {}  #: slot or storyline -> (kind, ids)
     injects = []
     for n, i in enumerate(order, start=1):
         slot = slots[i]
@@ -130,8 +131,16 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
         if where:
             inj["location"] = {"lat": where[0], "lon": where[1]}
         threat: dict[str, t.Any] = {"kind": p.kind}
-        if p.ids:
-            threat["ids"] = list(p.ids)
+        # a pattern without catalogue ids of its own (a follow-up, a contingency) names the technique
+        # of the inject it follows up or the storyline step before it, when that is of the same kind
+        story = slot.story[0] if slot.story else ""
+        before = [techniques.get(("slot", id(slot.parent))), techniques.get(("story", story))]
+        ids_of = list(p.ids) or next((list(ids) for kind, ids in filter(None, before) if kind == p.kind), [])
+        if ids_of:
+            threat["ids"] = list(ids_of)
+            techniques[("slot", id(slot))] = (p.kind, tuple(ids_of))
+            if slot.story:
+                techniques[("story", slot.story[0])] = (p.kind, tuple(ids_of))
         if values["actor"] != _NO_ACTOR:
             threat["actor"] = values["actor"]
         inj["threat"] = threat
