@@ -188,18 +188,18 @@ def _values(slot: Slot, brief: Brief, forces: Forces, place: str, exercise: str,
     p = slot.pattern
     actor = brief.actors.get(p.kind) or story_actor or p.actor or _NO_ACTOR
     values = {
-        "unit": " and ".join(slot.to), "unit_name": " and ".join(forces.unit(u).name for u in slot.to),
-        "unit_short": " and ".join(forces.short(u) for u in slot.to),
+        "unit": text.listing(slot.to), "unit_name": text.listing(forces.unit(u).name for u in slot.to),
+        "unit_short": text.listing(forces.short(u) for u in slot.to),
         "higher": up or "higher authority", "higher_name": forces.short(up) if up else "higher authority",
         "place": place, "time": time.split(" ")[1].replace(":", "") + "Z", "actor": actor, "exercise": exercise,
     }
     if slot.trigger is not None:
         links = slot.trigger.links
-        values["net"] = " and ".join(dict.fromkeys(k.primary for k in links))
-        values["alternate"] = " and ".join(dict.fromkeys(k.carrier for k in links))
-        values["partner"] = " and ".join(dict.fromkeys(k.partner for k in links))
-        values["partner_name"] = " and ".join(dict.fromkeys(forces.short(k.partner) for k in links))
-        values["affected"] = " and ".join(dict.fromkeys(forces.short(k.recipient) for k in links))
+        values["net"] = text.listing(k.primary for k in links)
+        values["alternate"] = text.listing(k.carrier for k in links)
+        values["partner"] = text.listing(k.partner for k in links)
+        values["partner_name"] = text.listing(forces.short(k.partner) for k in links)
+        values["affected"] = text.listing(forces.short(k.recipient) for k in links)
     return values
 
 

@@ -67,7 +67,7 @@ def plots(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
             if weight > 0:
                 wanted.append((_slug(kinds[0]), None, title, tuple(k for k in kinds if weights.get(k, 0) > 0)))
     for key, event, title, kinds in wanted:
-        story = _assemble(f"{PREFIX}{key}", title, kinds, brief, lib, forces, steps, seed, used)
+        story = _assemble(f"{PREFIX}{key}", title, kinds, brief, lib, forces, steps, seed, used, event is not None)
         if story is None:
             notes.append(f"Storyline for {event or title}: the library has too few unused patterns of "
                          f"{', '.join(kinds) or 'its kinds'} with build-up, incident and escalation stages")
@@ -90,11 +90,34 @@ def _kinds_of_objectives(brief: Brief, lib: Library, raw: dict[str, t.Any]) -> t
 
 
 def _assemble(ident: str, title: str, kinds: tuple[str, ...], brief: Brief, lib: Library, forces: Forces,
-              steps: int, seed: int, used: set[str]) -> Storyline | None:
-    """A storyline of ``steps`` stages from unused patterns of ``kinds``, or None when the library has too few."""
+              steps: int, seed: int, used: set[str], as_listed: bool = False) -> Storyline | None:
+    """A storyline of ``steps`` stages from unused patterns of ``kinds``, or None when the library has too few.
+
+    One threat kind carries the whole storyline where the library allows it (the first a brief's
+    main event lists when ``as_listed``, else the heaviest in the threat mix first), so later steps
+    continue the same thread; otherwise the kinds mix.
+    """
     rng = random.Random(entity_seed(seed, "story", ident))
     stages = STAGES[:steps] if steps >= len(STAGES) else STAGES[:3]
     pool = [p for p in lib.free_patterns() if p.kind in kinds and p.id not in used and forces.recipients(p)]
+    order = list(kinds) if as_listed else sorted(kinds, key=lambda k: (-brief.weights.get(k, 0), rng.random()))
+    chosen = None
+    for group in [[p for p in pool if p.kind == k] for k in order] + [pool]:
+        chosen = _steps(group, stages, forces, rng)
+        if chosen is not None:
+            break
+    if chosen is None:
+        return None
+    days = [round(n * 3 / max(len(stages) - 1, 1)) for n in range(len(stages))]
+    description = (f"Drafted by exgen generate for {title}: "
+                   + "; ".join(f"{stage}, {p.id}" for stage, p in zip(stages, chosen, strict=True)) + ".")
+    return Storyline(ident, title, tuple((p.id, d) for p, d in zip(chosen, days, strict=True)),
+                     description=description)
+
+
+def _steps(pool: list[Pattern], stages: t.Sequence[str], forces: Forces,
+           rng: random.Random) -> list[Pattern] | None:
+    """One pattern of ``pool`` per stage, all suited to one trained unit where possible (seeded)."""
     best: tuple[float, list[Pattern]] | None = None
     for uid in forces.audience:
         chosen: list[Pattern] = []
@@ -112,10 +135,4 @@ def _assemble(ident: str, title: str, kinds: tuple[str, ...], brief: Brief, lib:
             score += rng.random()
             if best is None or score > best[0]:
                 best = (score, chosen)
-    if best is None:
-        return None
-    days = [round(n * 3 / max(len(stages) - 1, 1)) for n in range(len(stages))]
-    description = (f"Drafted by exgen generate for {title}: "
-                   + "; ".join(f"{stage}, {p.id}" for stage, p in zip(stages, best[1], strict=True)) + ".")
-    return Storyline(ident, title, tuple((p.id, d) for p, d in zip(best[1], days, strict=True)),
-                     description=description)
+    return best[1] if best is not None else None

@@ -37,6 +37,18 @@ def fill(text: str, values: t.Mapping[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+def listing(items: t.Iterable[str]) -> str:
+    """Distinct items as a list in words.
+
+    >>> listing(["A", "B", "A", "C"])
+    'A, B and C'
+    >>> listing(["A"])
+    'A'
+    """
+    words = list(dict.fromkeys(items))
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
+
+
 def clip(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters at a word boundary, with an ellipsis.
 
