@@ -197,3 +197,35 @@ def test_similarity_and_gap_figures_catch_a_bad_draft(drafts: dict[tuple[str, in
     figures = quality.measure(bad, brief, lib, Forces(bad), {})
     assert figures["max_similarity"] > 0.9 and set(figures["most_similar"]) == {first.id, "INJ-999"}
     assert figures["min_gap_minutes"] == 5
+
+
+def test_an_objective_the_library_cannot_serve_without_repeats_is_a_warning(tmp_path: Path) -> None:
+    """Asking more injects of an objective than the library has distinct patterns for gives an
+    objective-not-coverable warning at the objective, and a draft with no repeated pattern."""
+    text = BRIEFS["ttx"].read_text("utf-8").replace("    min_injects: 1\n", "    min_injects: 40\n", 1)
+    assert "min_injects: 40" in text
+    brief = tmp_path / "brief.yaml"
+    brief.write_text(text, "utf-8")
+    result = draft.generate(str(brief), str(tmp_path / "out"), seed=1)
+    assert result.ok
+    warned = [d for d in result.diagnostics if d.code == "objective-not-coverable"]
+    assert len(warned) == 1 and warned[0].severity.value == "warning" and "TO-6" in warned[0].message
+    assert warned[0].location.file.endswith("brief.yaml") and warned[0].location.line > 1
+    patterns = [PATTERN.search(i["notes"]).group(1) for f in sorted((tmp_path / "out" / "injects").glob("*.yaml"))  # type: ignore[union-attr]
+                for i in __import__("yaml").safe_load(f.read_text("utf-8"))["injects"]]
+    assert len(patterns) == len(set(patterns))
+
+
+def test_wording_follows_the_time_of_day() -> None:
+    """A pattern with a morning and an evening variant says 'morning' only in the morning."""
+    from exgen.generate import compose
+
+    lib, _ = library.load_library()
+    pattern = lib.patterns["DIS-STATE-TV-CLAIM"]
+    assert pattern.variants
+    morning = compose.wording(pattern, 120, 7 * 60, 0, (0, 3))  # 0900Z
+    noon = compose.wording(pattern, 300, 7 * 60, 1, (0, 3))  # 1200Z
+    assert morning != noon
+    assert quality.time_words(" ".join(morning.values()), 9) == []
+    assert quality.time_words(" ".join(noon.values()), 12) == []
+    assert "morning" in " ".join(morning.values()).lower() and "morning" not in " ".join(noon.values()).lower()
