@@ -48,9 +48,11 @@ class Places:
             keys.insert(0, (f"slot:{slot.parent.key}", kind))
         if slot.story:
             keys.insert(0, (f"story:{slot.story[0]}", kind))
-        for key in keys:
-            if key in self.chosen:
-                return self.chosen[key]
+        known = next((self.chosen[key] for key in keys if key in self.chosen), None)
+        if known is not None:
+            for key in keys:  # a contingency of this slot finds it under the slot's own key too
+                self.chosen.setdefault(key, known)
+            return known
         named = [p for p in self.brief.places if p.kind == kind]
         if named:
             chosen = rng.choice(self._nearest(named, slot.to[0])[:2])

@@ -103,6 +103,12 @@ def test_written_draft_independently(drafts: dict[tuple[str, int], Draft], name:
     worst = max((difflib.SequenceMatcher(None, a, b, autojunk=False).ratio(), x, y)
                 for (x, a), (y, b) in itertools.combinations(texts, 2))
     assert worst[0] < NEAR_SAME, worst
+    # A contingency speaks of the place of the inject it follows up.
+    by_id = {i.id: i for i in model.injects}
+    for inj in model.injects:
+        child = by_id.get(inj.contingency or "")
+        if child is not None and inj.location is not None and child.location is not None:
+            assert child.location == inj.location, (inj.id, child.id)
     brief, _ = brief_mod.load_brief(BRIEFS[name])
     assert brief is not None
     times: dict[str, list[int]] = {}
