@@ -174,6 +174,11 @@ def test_builtin_library_is_clean_and_covers_every_threat_kind() -> None:
     assert len(interop) >= 6
     assert all(p.categories for p in lib.patterns.values())
     assert all(p.bearers for p in lib.patterns.values() if p.triggers)
+    # A military net has no provider, help desk or customers (civil-carrier wording).
+    for p in lib.patterns.values():
+        if p.triggers and "civil" not in p.bearers:
+            words = " ".join(body for _, body in p.texts()).lower()
+            assert not re.search(r"provider|help ?desk|customer|operator's service", words), p.id
     assert len({p.title for p in lib.patterns.values()}) == len(lib.patterns)
     story = lib.storylines["GRID-ESCALATION"]
     assert [lib.patterns[p].kind for p, _ in story.steps] == ["disinformation", "cyber", "sabotage"]
