@@ -2,7 +2,7 @@
 
 ``trigger_share`` (injects that announce a comms constraint, 0–1), ``duplicate_titles`` (injects
 whose title another inject already has), ``max_similarity`` (the most alike pair of inject texts,
-difflib's ratio, 0–1, and which pair), ``min_gap_minutes`` (the least time between two injects to
+difflib's ratio over their words, 0–1, and which pair), ``min_gap_minutes`` (the least time between two injects to
 the same recipient), ``time_words`` (wording that contradicts the inject's time of day: "morning
 news" at 1400Z), ``unsuited`` (an inject sent to a unit its pattern does not suit, or with
 wording for the wrong kind of network), ``placeholders`` (``{...}`` left in a text),
@@ -88,9 +88,18 @@ def measure(model: Exercise, brief: Brief, lib: Library, forces: Forces,
     }
 
 
+def words(text: str) -> list[str]:
+    """The words of ``text``, lower case: what two inject texts are compared on.
+
+    >>> words("Posts claim: the crossing closes!")
+    ['posts', 'claim', 'the', 'crossing', 'closes']
+    """
+    return re.findall(r"\w+", text.lower())
+
+
 def _similarity(injects: t.Sequence[Inject]) -> dict[str, t.Any]:
-    """The most alike pair of inject texts (title and description)."""
-    texts = [(i.id, f"{i.title}\n{i.description or ''}") for i in injects]
+    """The most alike pair of inject texts (title and description), by difflib's ratio over their words."""
+    texts = [(i.id, words(f"{i.title}\n{i.description or ''}")) for i in injects]
     best, pair = 0.0, ["", ""]
     for (a, ta), (b, tb) in itertools.combinations(texts, 2):
         matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
