@@ -304,13 +304,13 @@ def check_many(paths: t.Sequence[str], *, strict: bool = False, jobs: int | None
     The workers ignore Ctrl-C and die with this process: on Ctrl-C (or SIGTERM) here they are
     terminated at once and the KeyboardInterrupt goes on to the caller, with no worker tracebacks.
     """
+    workers = min(len(paths), jobs or os.cpu_count() or 1)
+    if workers <= 1:
+        return [_summarise(p, strict) for p in paths]
     import multiprocessing
 
     from exgen.core import processes
 
-    workers = min(len(paths), jobs or os.cpu_count() or 1)
-    if workers <= 1:
-        return [_summarise(p, strict) for p in paths]
     context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() \
         else multiprocessing.get_context()
     with processes.signals_held():  # a worker starts with Ctrl-C blocked until it ignores it

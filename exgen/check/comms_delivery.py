@@ -11,7 +11,7 @@ from __future__ import annotations
 import typing as t
 
 from exgen.comms import COURIER, INCOMPATIBLE
-from exgen.comms.delivery import Delivery, Route, exchange_delivery, plans_by_pair
+from exgen.comms.delivery import Delivery, NetsMemo, Route, exchange_delivery, in_time, plans_by_pair
 from exgen.core.diagnostics import Diagnostic, Severity, at
 
 if t.TYPE_CHECKING:
@@ -23,10 +23,13 @@ if t.TYPE_CHECKING:
 def diagnose(picture: CommsPicture, model: Exercise, sources: Locator) -> list[Diagnostic]:
     """comms-no-path for each required exchange that cannot arrive in time; receive-not-emcon."""
     plans = plans_by_pair(model)
+    memo: NetsMemo = {}
     out = []
     for inj in model.injects:
         for ex in inj.requires:
-            found = exchange_delivery(picture, model, inj, ex, plans)
+            if in_time(picture, model, inj, ex, plans, memo):
+                continue
+            found = exchange_delivery(picture, model, inj, ex, plans, memo)
             if found is not None and not found.on_time:
                 out.append(at(sources, ex.pointer, "comms-no-path", problem(inj, ex, found, picture, model)))
     for c in model.constraints:

@@ -18,27 +18,25 @@ and only when something is wrong walks it again to locate each problem.
 from __future__ import annotations
 
 import math
-import re
 import typing as t
 
 from exgen.core import pointer as json_pointer
 from exgen.core.diagnostics import Diagnostic, at
 from exgen.core.limits import EXCEL_CELL
+from exgen.core.text import REFUSED
 
 if t.TYPE_CHECKING:
     from exgen.core.sources import Locator
 
 #: The codes about text: errors, but the definition is still well-formed, so the semantic rules run.
 TEXT_CODES = frozenset({"control-character", "text-too-long"})
-#: C0 controls but tab, LF and CR; DEL and the C1 controls; surrogates; the non-characters U+FFFE/U+FFFF.
-_REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 #: Names of the control characters met most often ("short, long").
 _NAMES = {"\x00": "NUL", "\x07": "BEL, bell", "\x08": "backspace", "\x0b": "vertical tab", "\x0c": "form feed",
           "\x1b": "ESC, escape", "\x7f": "DEL"}
 
 
 def _text_ok(text: str) -> bool:
-    return len(text) <= EXCEL_CELL and _REFUSED.search(text) is None
+    return len(text) <= EXCEL_CELL and REFUSED.search(text) is None
 
 
 def _clean(node: t.Any) -> bool:
@@ -75,7 +73,7 @@ def describe(char: str) -> str:
 
 def _text_problem(text: str, what: str) -> tuple[str, str] | None:
     """``(code, message)`` for text that fails, else None."""
-    bad = _REFUSED.search(text)
+    bad = REFUSED.search(text)
     if bad is not None:
         return ("control-character",
                 f"{what} holds {describe(bad.group())} at character {bad.start() + 1}; text may hold tab and "
@@ -87,9 +85,12 @@ def _text_problem(text: str, what: str) -> tuple[str, str] | None:
     return None
 
 
-def scan(data: t.Any, sources: Locator) -> list[Diagnostic]:
-    """Every non-finite number, refused character and overlong text in ``data``, located."""
-    if _clean(data):
+def scan(data: t.Any, sources: Locator, *, clean: bool = False) -> list[Diagnostic]:
+    """Every non-finite number, refused character and overlong text in ``data``, located.
+
+    ``clean``: the loader already knows there is none (:attr:`exgen.load.Document.clean`).
+    """
+    if clean or _clean(data):
         return []
     found: list[Diagnostic] = []
     stack: list[tuple[str, t.Any]] = [("", data)]

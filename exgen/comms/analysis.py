@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import typing as t
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from exgen.comms.intervals import Interval, gaps, intersect, merge
@@ -58,7 +59,7 @@ def analyse(model: Exercise) -> CommsPicture:
         usable[key] = () if m.reason else gaps(down[key], duration)
     plans = tuple(tl for tl in (plan_timeline(p, model, down, full, duration) for p in model.pace) if tl)
     incompatible = tuple((n, u, m.reason) for (n, u), m in members.items() if m.reason)
-    return CommsPicture(duration, usable, incompatible, plans, down, _connected(members, usable, plans),
+    return CommsPicture(duration, usable, incompatible, plans, down, _Connected(list(members), usable, plans),
                         transit=_transits(model, members), affected=frozenset(found.affected),
                         bearers=found.bearers)
 
@@ -193,7 +194,35 @@ def _transits(model: Exercise, members: dict[Key, _Member]) -> dict[str, int]:
     return out
 
 
-def _connected(members: dict[Key, _Member], usable: dict[Key, tuple[Interval, ...]],
+class _Connected(Mapping[Key, tuple[Interval, ...]]):
+    """:attr:`CommsPicture.connected`, worked out when first read: only views and templates read it,
+    and for a large definition it is a third of the analysis, which validation alone never needs."""
+
+    def __init__(self, members: list[Key], usable: dict[Key, tuple[Interval, ...]],
+                 plans: tuple[PairTimeline, ...]) -> None:
+        self._inputs: tuple[list[Key], dict[Key, tuple[Interval, ...]], tuple[PairTimeline, ...]] | None = \
+            (members, usable, plans)
+        self._table: dict[Key, tuple[Interval, ...]] = {}
+
+    def _worked_out(self) -> dict[Key, tuple[Interval, ...]]:
+        if self._inputs is not None:
+            self._table, self._inputs = _connected(*self._inputs), None
+        return self._table
+
+    def __getitem__(self, key: Key) -> tuple[Interval, ...]:
+        return self._worked_out()[key]
+
+    def __iter__(self) -> t.Iterator[Key]:
+        return iter(self._worked_out())
+
+    def __len__(self) -> int:
+        return len(self._worked_out())
+
+    def __repr__(self) -> str:
+        return repr(self._worked_out())
+
+
+def _connected(members: t.Iterable[Key], usable: dict[Key, tuple[Interval, ...]],
                plans: tuple[PairTimeline, ...]) -> dict[Key, tuple[Interval, ...]]:
     """For unit pairs sharing a net but no PACE plan: when at least one shared net works."""
     planned = {pair_key(*p.units) for p in plans}

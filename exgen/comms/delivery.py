@@ -31,6 +31,8 @@ if t.TYPE_CHECKING:
 
 #: PACE plans by the (unordered) pair of units they join
 Plans = dict[frozenset[str], list["Pace"]]
+#: The nets an exchange may use, by (its own net, sender, receiver)
+NetsMemo = dict[tuple[str | None, str, str], list[str]]
 
 
 @dataclass(frozen=True)
@@ -106,22 +108,53 @@ def deliver(picture: CommsPicture, sender: str, receiver: str, nets: t.Sequence[
 
 
 def exchange_delivery(picture: CommsPicture, model: Exercise, inj: Inject, ex: Exchange,
-                      plans: Plans | None = None) -> Delivery | None:
+                      plans: Plans | None = None, memo: NetsMemo | None = None) -> Delivery | None:
     """How an inject's required exchange fares; None when it is not judged here.
 
     Not judged: a unit that does not exist or sends to itself, a net that does not exist (the
     rules report those), or a due window wholly outside the exercise (the timing rules say so).
     No route at all (no net or plan connects the units) gives a delivery without routes.
+    ``memo`` keeps the nets of each (net, sender, receiver) across the calls of one picture.
     """
+    judged = _judged(picture, model, inj, ex, plans, memo)
+    if judged is None:
+        return None
+    nets, start, deadline = judged
+    if not nets:
+        return Delivery(start, deadline, ())
+    return deliver(picture, ex.sender, ex.receiver, nets, start, deadline)
+
+
+def in_time(picture: CommsPicture, model: Exercise, inj: Inject, ex: Exchange,
+            plans: Plans | None = None, memo: NetsMemo | None = None) -> bool:
+    """Whether :func:`exchange_delivery` gives None or a delivery on time, without building it (the
+    common answer; the delivery, with every route, is only needed to explain a late one)."""
+    judged = _judged(picture, model, inj, ex, plans, memo)
+    if judged is None:
+        return True
+    nets, start, deadline = judged
+    for nid in nets:
+        leave = first_from(picture.path(nid, ex.sender, ex.receiver), start)
+        if leave is not None and leave + picture.transit.get(nid, 0) <= deadline:
+            return True
+    return False
+
+
+def _judged(picture: CommsPicture, model: Exercise, inj: Inject, ex: Exchange, plans: Plans | None,
+            memo: NetsMemo | None) -> tuple[list[str], int, int] | None:
+    """The nets, start and deadline of an exchange to judge; None when it is not judged here."""
     a, b = ex.sender, ex.receiver
     if a == b or model.unit(a) is None or model.unit(b) is None:
         return None
     if ex.net is not None and model.net(ex.net) is None:
         return None
-    nets = exchange_nets(ex, picture, model, plans)
+    key = (ex.net, a, b)
+    nets = memo.get(key) if memo is not None else None
+    if nets is None:
+        nets = exchange_nets(ex, picture, model, plans)
+        if memo is not None:
+            memo[key] = nets
     start, deadline = max(inj.time, 0), inj.time + ex.within
-    if not nets:
-        return Delivery(start, deadline, ())
-    if start >= picture.duration or deadline < start:
+    if nets and (start >= picture.duration or deadline < start):
         return None
-    return deliver(picture, a, b, nets, start, deadline)
+    return nets, start, deadline

@@ -11,6 +11,9 @@ import bisect
 import typing as t
 from dataclasses import dataclass
 
+#: Up to this many intervals, :func:`first_from` looks at each in turn instead of searching.
+_SHORT = 8
+
 
 @dataclass(frozen=True)
 class Interval:
@@ -52,6 +55,13 @@ def intersect(xs: t.Sequence[Interval], ys: t.Sequence[Interval]) -> list[Interv
     >>> intersect([Interval(0, 10), Interval(20, 30)], [Interval(5, 25)])
     [Interval(start=5, end=10), Interval(start=20, end=25)]
     """
+    if not xs or not ys:
+        return []
+    # One interval around the whole other list (a member nothing takes down): that list.
+    if len(xs) == 1 and xs[0].start <= ys[0].start and ys[-1].end <= xs[0].end:
+        return [y for y in ys if y.start < y.end]
+    if len(ys) == 1 and ys[0].start <= xs[0].start and xs[-1].end <= ys[0].end:
+        return [x for x in xs if x.start < x.end]
     out, i, j = [], 0, 0
     while i < len(xs) and j < len(ys):
         lo, hi = max(xs[i].start, ys[j].start), min(xs[i].end, ys[j].end)
@@ -97,6 +107,11 @@ def first_from(spans: t.Sequence[Interval], minute: int) -> int | None:
     >>> first_from([Interval(0, 10)], 10) is None
     True
     """
+    if len(spans) <= _SHORT:  # a few intervals (the usual case): one pass is quicker than a search
+        for s in spans:
+            if minute < s.end:
+                return minute if s.start <= minute else s.start
+        return None
     i = bisect.bisect_right(spans, minute, key=_start) - 1
     if i >= 0 and minute < spans[i].end:
         return minute

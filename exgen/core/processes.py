@@ -14,11 +14,9 @@
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import hashlib
 import os
 import signal
-import socket
 import sys
 import typing as t
 
@@ -36,6 +34,8 @@ def die_with_parent(parent: int) -> bool:
     """Have this process killed when its parent (pid ``parent``) dies; True when the kernel
     will do it (Linux). Exits at once when the parent has already gone (it may have died
     before the request was made)."""
+    import ctypes
+
     armed = False
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
@@ -100,6 +100,8 @@ def owner_tag() -> str:
 
 def host_tag() -> str:
     """Six hex digits standing for this machine (folders on a shared disk may come from others)."""
+    import socket
+
     return hashlib.sha256(socket.gethostname().encode("utf-8", "replace")).hexdigest()[:6]
 
 

@@ -123,6 +123,7 @@ class SourceMap:
         self._files = files
         self._routes = routes
         self._key_indexes: dict[int, dict[str, int]] = {}  # id(mapping) → key → position
+        self._located: dict[str, Location] = {}  # pointer → where its value starts (findings share pointers)
 
     def _key_index(self, mapping: dict[str, t.Any], key: str) -> int:
         """Position of ``key`` in ``mapping``; large mappings are indexed once."""
@@ -135,12 +136,17 @@ class SourceMap:
 
     def locate(self, pointer: str) -> Location:
         """Where the value at ``pointer`` starts; unknown pointers give their nearest known ancestor."""
-        index, tokens = self._route(pointer)
-        display, data, entry = self._files[index]
-        if entry is None:
-            return Location(display)
-        line, col = value_position(find(entry, data, tokens, self._key_index)[0])
-        return Location(display, line, col)
+        found = self._located.get(pointer)
+        if found is None:
+            index, tokens = self._route(pointer)
+            display, data, entry = self._files[index]
+            if entry is None:
+                found = Location(display)
+            else:
+                line, col = value_position(find(entry, data, tokens, self._key_index)[0])
+                found = Location(display, line, col)
+            self._located[pointer] = found
+        return found
 
     def locate_key(self, pointer: str) -> Location:
         """Where the key of the mapping member at ``pointer`` starts; else as :meth:`locate`."""

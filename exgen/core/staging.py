@@ -22,13 +22,10 @@ in the system temporary directory (:func:`scratch_dir`) are named and swept the 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import re
-import shutil
 import stat
 import sys
-import tempfile
 import typing as t
 from pathlib import Path
 
@@ -48,6 +45,8 @@ class StagingError(Exception):
 def new_dir(target: Path, what: str) -> Path:
     """A new, empty temporary directory beside ``target`` (``what`` names the output in errors);
     leftovers of killed earlier runs for the same target are removed first."""
+    import tempfile
+
     parent = target.parent if str(target.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -60,6 +59,8 @@ def new_dir(target: Path, what: str) -> Path:
 def scratch_dir(kind: str) -> Path:
     """A new private folder ``exgen-<kind>-<pid>-<host>-*`` in the system temporary directory;
     scratch folders of the same kind that killed runs left there are removed first."""
+    import tempfile
+
     folder = Path(tempfile.gettempdir())
     sweep_stale(folder, rf"exgen-{re.escape(kind)}-")
     return Path(tempfile.mkdtemp(prefix=f"exgen-{kind}-{processes.owner_tag()}-", dir=folder))
@@ -70,6 +71,8 @@ def sweep_stale(folder: Path, prefix: str) -> list[Path]:
     regular expression) that this user owns, made on this host by a process that no longer
     exists; the ones removed. Anything else — a live run's folder, another user's, a file, a
     symbolic link — is left alone, and a folder that cannot be removed is skipped."""
+    import shutil
+
     pattern = re.compile(rf"{prefix}(\d+)-([0-9a-f]{{6}})-[A-Za-z0-9_]+")
     host, uid = processes.host_tag(), _uid()
     removed = []
@@ -109,6 +112,9 @@ def check_target(target: Path, force: bool, is_ours: t.Callable[[Path], bool], w
 def swap(tmp: Path, target: Path) -> str:
     """Put ``tmp`` where ``target`` is; the old directory is removed only once the new one is in
     place. Returns :data:`EXCHANGE` (one atomic exchange) or :data:`RENAMES` (the fallback)."""
+    import shutil
+    import tempfile
+
     if not target.exists():
         os.replace(tmp, target)
         return RENAMES
@@ -139,6 +145,8 @@ def exchange(a: Path, b: Path) -> bool:
 
 def _renameat2() -> t.Any:
     """glibc's renameat2 (2.28 or later), or None."""
+    import ctypes
+
     if not sys.platform.startswith("linux"):
         return None
     with contextlib.suppress(OSError, AttributeError):
@@ -152,6 +160,8 @@ def _renameat2() -> t.Any:
 def replace_file(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to the file ``path`` atomically: a temporary file beside it, then a rename,
     so the file holds either its old text or the whole new one."""
+    import tempfile
+
     target = Path(path)
     handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent if str(target.parent) else ".")
     try:

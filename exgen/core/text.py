@@ -20,6 +20,11 @@ _UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
 #: What :func:`json.dumps` leaves raw with ``ensure_ascii=False`` (it escapes U+0000–U+001F itself).
 _JSON_RAW_RE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: What a definition's text may not hold (:mod:`exgen.check.scalars`): C0 controls but tab, LF and CR;
+#: DEL and the C1 controls; surrogates; the non-characters U+FFFE/U+FFFF.
+REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+#: The ASCII characters text may hold (printable ASCII, tab, LF and CR): what is left is refused.
+_ALLOWED_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -55,3 +60,14 @@ def json_text(doc: t.Any, indent: int | None = 2) -> str:
     """
     dumped = json.dumps(doc, indent=indent, ensure_ascii=False)
     return _JSON_RAW_RE.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def holds_refused(text: str) -> bool:
+    r"""Whether ``text`` holds a character of :data:`REFUSED` (ASCII text is checked byte-wise, at once).
+
+    >>> holds_refused("a\tb\nc"), holds_refused("a\x1bb"), holds_refused("café\u0085")
+    (False, True, True)
+    """
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ALLOWED_ASCII))
+    return REFUSED.search(text) is not None

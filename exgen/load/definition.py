@@ -46,6 +46,9 @@ class Document:
     files: tuple[SourceFile, ...]  #: root first, then includes in load order, then the register
     #: The capability-gap register the root names (``register:``): its display path and parsed data.
     register: tuple[str, dict[str, t.Any]] | None = None
+    #: The loader saw that no text in ``data`` needs a finding of :mod:`exgen.check.scalars`
+    #: (every file's :attr:`~exgen.load.yaml_events.Built.clean`); False: not known.
+    clean: bool = False
 
     @property
     def root(self) -> SourceFile:
@@ -90,6 +93,7 @@ class _Parsed:
     data: t.Any
     entry: Entry | None
     ok: bool  #: no problem in its own content: it may be merged
+    clean: bool = False  #: see :attr:`Document.clean`
 
 
 @dataclass(frozen=True)
@@ -156,7 +160,7 @@ class _Loader:
             problems.append(error("not-a-mapping", message, Location(display, line, col)))
         self.diagnostics.extend(problems)
         usable = built.complete and isinstance(built.data, dict)
-        parsed = _Parsed(source, built.data if usable else None, built.entry, usable and not problems)
+        parsed = _Parsed(source, built.data if usable else None, built.entry, usable and not problems, built.clean)
         self.files.append(parsed)
         if usable:
             self._queue(parsed, todo)
@@ -261,10 +265,11 @@ class _Loader:
         self.diagnostics.extend(merger.diagnostics)
         sources = SourceMap([(p.source.display, p.data, p.entry) for p in usable], merger.routes)
         files = tuple(p.source for p in self.files)
+        clean = all(p.clean for p in usable)
         if self.register is None:
-            return Document(merger.data, sources, files)
+            return Document(merger.data, sources, files, clean=clean)
         register, data = self.register
-        return Document(merger.data, sources, (*files, register), (register.display, data))
+        return Document(merger.data, sources, (*files, register), (register.display, data), clean=clean)
 
 
 class _Merger:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import math
 import typing as t
 from dataclasses import dataclass, field
 
@@ -33,7 +34,9 @@ from yaml.events import (
 
 from exgen.core import pointer
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
+from exgen.core.limits import EXCEL_CELL
 from exgen.core.sources import Entry, key_position
+from exgen.core.text import holds_refused
 from exgen.load.scalars import SPECIAL_FIRST, STD_TAG, resolve_plain, resolve_tagged
 from exgen.load.yaml_errors import line_col, syntax
 
@@ -83,17 +86,29 @@ class Built:
     complete: bool = False
     #: The text holds a second document (refused): ``data`` is the first one's.
     more_documents: bool = False
+    #: Nothing in ``data`` needs a text finding (:mod:`exgen.check.scalars`): every number is finite,
+    #: no key or value is longer than a spreadsheet cell, and the text has no escape sequence nor
+    #: character the checks refuse (so no value has one). False only means "not known".
+    clean: bool = False
 
 
 @contextlib.contextmanager
 def paused_gc() -> t.Iterator[None]:
-    """Pause the garbage collector: it makes building large trees superlinear."""
+    """Pause the garbage collector: it makes building large trees superlinear.
+
+    On resuming, what was made meanwhile goes straight to the oldest generation (a freeze and
+    unfreeze move whole lists), so the collector does not walk the new tree at its first
+    allocation; unless objects were frozen before (a parent sharing them with its workers).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -102,6 +117,8 @@ def build(text: str, display: str) -> Built:
     with paused_gc():
         builder = _Builder(text, display)
         built = builder.run()
+        built.clean = (built.complete and not built.diagnostics and builder.finite and builder.longest <= EXCEL_CELL
+                       and "\\" not in text and not holds_refused(text))
         if builder.libyaml_too_deep is not None:
             # libyaml looks ahead up to 1024 characters and gives up at 1000 flow levels
             # before handing over the events; the text before that point shows where the
@@ -125,6 +142,8 @@ class _Builder:
         self.stack: list[tuple[t.Any, ...]] = []
         self.libyaml_too_deep: int | None = None  #: character index where libyaml's own limit hit
         self.more_documents = False
+        self.longest = 0  #: characters of the longest scalar, key or value, as written
+        self.finite = True  #: no number read is NaN or infinite
 
     def run(self) -> Built:
         """Read the stream; fatal problems stop it, the rest are collected."""
@@ -198,6 +217,7 @@ class _Builder:
         anchor: tuple[t.Any, ...] | None = None
         token: str | int  # the new container's pointer token, kept on the stack
         depth = deepest = nodes = 0
+        longest, finite, length, real = 0, True, len, float
         while True:
             event = get_event()
             cls = event.__class__
@@ -205,6 +225,8 @@ class _Builder:
                 mark = event.start_mark
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
                 value = event.value
+                if length(value) > longest:
+                    longest = length(value)
                 if is_map and key is nokey:  # a mapping key: kept as written
                     if event.tag is not None and event.tag != "!" and event.tag != STD_TAG + "str":
                         self._key_tag(event.tag, mark)
@@ -213,13 +235,18 @@ class _Builder:
                         key = discard
                     else:
                         key, kpos = value, pos << 64
-                    if event.anchor is not None:
-                        anchors[event.anchor] = (resolve(value) if not event.style else value, None, 1, 0)
+                    if event.anchor is not None:  # the key stays text, what an alias to it gives is resolved
+                        anchored = resolve(value) if not event.style else value
+                        if anchored.__class__ is real and anchored - anchored:
+                            finite = False
+                        anchors[event.anchor] = (anchored, None, 1, 0)
                     continue
                 if event.tag is not None:
                     value = self._tagged(value, event.tag, mark, key if is_map else len(data))
                 elif not event.style and (not value or value[0] in special):
                     value = resolve(value)
+                    if value.__class__ is real and value - value:  # NaN or infinite
+                        finite = False
                 nodes += 1
                 entry: Entry = pos | kpos
                 if event.anchor is not None:
@@ -286,6 +313,7 @@ class _Builder:
                 deepest = max(deepest, depth + height)
                 entry = pos | kpos if children is None else (pos | kpos, *children[1:])
             else:  # DocumentEndEvent: the top node is complete
+                self.longest, self.finite = longest, finite and self.finite
                 return
             if is_map:
                 if key is not discard:
@@ -319,6 +347,8 @@ class _Builder:
     def _tagged(self, text: str, tag: str, mark: t.Any, token: object) -> t.Any:
         """A scalar with an explicit tag; a tag exgen does not honour is an error."""
         value, ok = resolve_tagged(text, tag)
+        if type(value) is float and not math.isfinite(value):
+            self.finite = False
         if not ok:
             name = _tag_name(tag)
             honoured = tag.startswith(STD_TAG) and tag[len(STD_TAG) :] in ("null", "bool", "int", "float")

@@ -170,6 +170,12 @@ def _area(raw: dict[str, t.Any] | None) -> Area | None:
 
 def _custom(raw: dict[str, t.Any]) -> Custom:
     """The ``x-`` fields of a definition object, lists as tuples so the model stays hashable."""
+    try:  # most objects have none: one look at all the keys at once says so
+        keys = "\0".join(raw)
+        if not keys.startswith("x-") and "\0x-" not in keys:
+            return ()
+    except TypeError:  # a key that is not text
+        pass
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in raw.items() if k.startswith("x-"))
 
 

@@ -57,8 +57,11 @@ def resolve_time(text: str, startex: dt.datetime) -> int:
     match = _DTIME.match(text)
     if match:
         sign, days, hours, minutes = match.groups()
-        day0 = dt.datetime.combine(startex.date(), dt.time(), tzinfo=dt.timezone.utc)
         offset = int(days) * (1 if sign == "+" else -1)
+        if startex.tzinfo is dt.timezone.utc:  # as the model holds it: whole microseconds, floored to minutes
+            since_day0 = ((offset * 24 + int(hours)) * 60 + int(minutes)) * 60_000_000
+            return (since_day0 - _since_midnight(startex)) // 60_000_000
+        day0 = dt.datetime.combine(startex.date(), dt.time(), tzinfo=dt.timezone.utc)
         moment = day0 + dt.timedelta(days=offset, hours=int(hours), minutes=int(minutes))
     else:
         moment = parse_datetime(text)
@@ -101,9 +104,15 @@ def format_dtime(minutes: int, startex: dt.datetime) -> str:
     >>> format_dtime(1530, parse_datetime("2027-05-10T06:00:00Z"))
     'D+1 07:30'
     """
-    moment = startex + dt.timedelta(minutes=minutes)
-    day = (moment.date() - startex.date()).days
-    return f"D{'+' if day >= 0 else '-'}{abs(day)} {moment:%H:%M}"
+    # Whole microseconds from the STARTEX day's midnight: the day and the clock time, no datetime.
+    day, rest = divmod(_since_midnight(startex) + minutes * 60_000_000, 86_400_000_000)
+    hours, mins = divmod(rest // 60_000_000, 60)
+    return f"D{'+' if day >= 0 else '-'}{abs(day)} {hours:02d}:{mins:02d}"
+
+
+def _since_midnight(moment: dt.datetime) -> int:
+    """Microseconds from the start of the (UTC) day of ``moment``."""
+    return (moment.hour * 3600 + moment.minute * 60 + moment.second) * 1_000_000 + moment.microsecond
 
 
 def format_dtg(minutes: int, startex: dt.datetime) -> str:

@@ -45,7 +45,10 @@ class Ctx:
 
     def exists(self, ident: str | None, *kinds: str) -> bool:
         """True when ``ident`` is the id of an element of one of ``kinds``."""
-        return ident is not None and any(self.model.get(k, ident) is not None for k in kinds)
+        index = self.model.index
+        if len(kinds) == 1:  # the common case: one lookup
+            return ident is not None and ident in index.get(kinds[0], ())
+        return ident is not None and any(ident in index.get(k, ()) for k in kinds)
 
     def hint(self, value: str, *kinds: str) -> str:
         """``" (did you mean 'x'?)"`` for the closest id of ``kinds``, or ``""`` (bounded work per hint)."""

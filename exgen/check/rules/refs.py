@@ -124,15 +124,47 @@ def _mel_refs(m: Exercise) -> t.Iterator[Ref]:
             yield f"{c.pointer}/phase", c.phase, f"main incident {c.id} lies in", ("phases",)
 
 
+_SOURCES = (_unit_refs, _net_refs, _excon_refs, _mel_refs, _inject_refs)
+
+
 def references(m: Exercise) -> t.Iterator[Ref]:
     """Every reference in the model, in a stable order."""
-    for source in (_unit_refs, _net_refs, _excon_refs, _mel_refs, _inject_refs):
+    for source in _SOURCES:
         yield from source(m)
+
+
+def _injects_resolve(m: Exercise) -> bool:
+    """Whether every reference :func:`_inject_refs` gives names an element of its kinds, found by
+    lookups alone: no pointer nor message per reference (the ten thousands of a large definition)."""
+    idx = m.index
+    units, nets = idx.get("units", {}), idx.get("nets", {})
+    senders = {i for k in SENDERS for i in idx.get(k, ())}
+    objectives, controllers = idx.get("objectives", {}), idx.get("controllers", {})
+    incidents, injects = idx.get("main_incidents", {}), idx.get("injects", {})
+    for i in m.injects:  # plain loops: a generator per inject would cost more than the lookups
+        if i.sender not in senders:
+            return False
+        for u in i.to:
+            if u not in units:
+                return False
+        for o in i.objectives:
+            if o not in objectives:
+                return False
+        if ((i.net is not None and i.net not in nets) or (i.controller is not None and i.controller not in controllers)
+                or (i.incident is not None and i.incident not in incidents)
+                or (i.contingency is not None and i.contingency not in injects)):
+            return False
+        for ex in i.requires:
+            if ex.sender not in units or ex.receiver not in units or (ex.net is not None and ex.net not in nets):
+                return False
+    return True
 
 
 def check_references(ctx: Ctx) -> None:
     """unknown-reference: each reference names an element of the right kind."""
-    for pointer, value, phrase, kinds in references(ctx.model):
+    m = ctx.model
+    sources = (_unit_refs, _net_refs, _excon_refs, _mel_refs) if _injects_resolve(m) else _SOURCES
+    for pointer, value, phrase, kinds in (ref for source in sources for ref in source(m)):
         if not ctx.exists(value, *kinds):
             msg = f"{phrase} '{value}', which is not {noun(kinds)}{ctx.hint(value, *kinds)}"
             ctx.add("unknown-reference", pointer, msg)
@@ -148,8 +180,12 @@ def check_duplicate_ids(ctx: Ctx) -> None:
     names are unique whatever their case (Windows and macOS would write one file for both)."""
     m = ctx.model
     for kind in _SINGULAR:
+        items = getattr(m, kind)
+        keys = [file_name_key(kind, i.id) for i in items if not (kind == "pace" and "~" in i.id)]
+        if len(set(keys)) == len(keys):
+            continue  # no two alike: nothing to report, no need to put them in definition order
         first: dict[str, tuple[str, str]] = {}
-        for item in _in_definition_order(getattr(m, kind)):
+        for item in _in_definition_order(items):
             if kind == "pace" and "~" in item.id:
                 continue  # no explicit id: the model names it after its pair
             key = file_name_key(kind, item.id)
@@ -240,7 +276,8 @@ def check_hierarchy(ctx: Ctx) -> None:
 def check_contingency_loops(ctx: Ctx) -> None:
     """contingency-loop: an inject's contingency chain must end."""
     injects = ctx.model.index.get("injects", {})
-    order = [i.id for i in _in_definition_order(injects.values())]
+    # Only injects whose contingency is an inject can be on a loop (the others end a chain at once).
+    order = [i.id for i in _in_definition_order(i for i in injects.values() if i.contingency in injects)]
 
     def contingency(ident: str) -> str | None:
         nxt = injects[ident].contingency
