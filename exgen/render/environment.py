@@ -10,7 +10,6 @@ globals of :mod:`exgen.render.filters` and nothing else.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import typing as t
@@ -144,12 +143,3 @@ def bytecode_cache() -> jinja2.BytecodeCache | None:
     except (OSError, RuntimeError):
         return None
 
-
-def precompile(env: jinja2.Environment) -> None:
-    """Compile every template the environment can load, so worker processes inherit them
-    compiled; a template that does not compile is left for the rendering that needs it to report."""
-    import jinja2
-
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2") and not n.startswith("builtin/")):
-        with contextlib.suppress(jinja2.TemplateError, TemplateRefused):
-            env.get_template(name)

@@ -26,11 +26,12 @@ from exgen import package
 from exgen.core import processes
 from exgen.core.diagnostics import Diagnostic, Location, error
 from exgen.render import convert, limits
-from exgen.render.environment import environment, precompile
+from exgen.render.environment import environment
 from exgen.render.errors import RenderError
 from exgen.render.limits import DEFAULT, Limits
 from exgen.render.outputs import TemplateSet
 from exgen.render.plan import Job
+from exgen.render.precompile import precompile
 from exgen.render.task import Pending, render_task, run_conversion
 
 #: How much lower the scheduling priority of rendering workers is than that of the converter
@@ -116,7 +117,8 @@ def render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list
     processes at once instead of waiting for them; a worker or converter whose parent dies is
     killed by the kernel (:func:`exgen.core.processes.die_with_parent`).
     """
-    precompile(environment(templates.user_dirs))  # compiled once here, inherited by every worker
+    # Compiled once here (with a helper process), inherited by every worker.
+    precompile(environment(templates.user_dirs), [spec.template for spec in templates.outputs], build_limits)
     state = ForkState(templates, context, tasks, writer.tmp, scratch, build_limits, os.getpid())
     gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),

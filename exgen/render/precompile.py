@@ -1,0 +1,185 @@
+"""Templates compiled before the rendering workers fork, on two cores when there is a helper.
+
+Rendering workers fork from the building process and inherit its compiled templates, so it
+compiles every template a build may use first. From source (no bytecode cache: a first build,
+or ``EXGEN_NO_CACHE=1``) that is about a second, half the flagship's build, on one core while
+the other waits. So a forked helper compiles half of them meanwhile and hands their bytecode
+back in Jinja's own cache format; the building process loads those instead of compiling them.
+A helper that fails or dies hands back nothing, and the building process compiles the rest
+itself: the templates, and any error one of them has, are the same either way. The template
+sets of other commands (a folder with its own ``outputs.yaml``: the AAR, the gap register) are
+not compiled here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import os
+import typing as t
+
+import jinja2
+
+from exgen.core import processes
+from exgen.render import limits as render_limits
+from exgen.render.environment import TemplateRefused
+
+#: Fewer templates than this to compile are not worth a helper process.
+MIN_SHARED = 16
+
+
+def precompile(env: jinja2.Environment, used: t.Iterable[str] = (),
+               build_limits: render_limits.Limits = render_limits.DEFAULT) -> None:
+    """Compile every template ``env`` can load that a build of the set whose outputs render ``used``
+    may need (a template that does not compile is left for the rendering that needs it to report)."""
+    names = buildable(env, used)
+    if len(names) < MIN_SHARED or not hasattr(os, "fork"):
+        _compile(env, names)
+        return
+    ours, theirs = _halves(env, names)
+    helper = _Helper(env, theirs, build_limits)
+    try:
+        _compile(env, ours)
+        handed = helper.collect()
+    except BaseException:  # Ctrl-C, SIGTERM: the helper goes at once
+        helper.stop(kill=True)
+        raise
+    helper.stop()
+    _compile(env, theirs, handed)
+
+
+def buildable(env: jinja2.Environment, used: t.Iterable[str] = ()) -> list[str]:
+    """The templates a build may render or include: every ``.j2`` file but the ``builtin/`` aliases
+    and those in the folder of another template set (one holding its own ``outputs.yaml`` that
+    none of the ``used`` templates is in).
+
+    >>> import jinja2
+    >>> env = jinja2.Environment(loader=jinja2.DictLoader(dict.fromkeys(
+    ...     ["outputs.yaml", "index.j2", "aar/outputs.yaml", "aar/report.j2", "builtin/index.j2"], "")))
+    >>> buildable(env, ["index.j2"]), buildable(env, ["aar/report.j2"])
+    (['index.j2'], ['aar/report.j2', 'index.j2'])
+    """
+    listed = env.list_templates()
+    used = list(used)
+    folders = [n[: -len("outputs.yaml")] for n in listed if n.endswith("/outputs.yaml")]
+    others = tuple(f for f in folders if not any(u.startswith(f) for u in used))
+    return [n for n in listed if n.endswith(".j2") and not n.startswith(("builtin/", *others))]
+
+
+def _halves(env: jinja2.Environment, names: list[str]) -> tuple[list[str], list[str]]:
+    """Two lists of about the same amount of source (measured: then both take about as long)."""
+    sizes = dict.fromkeys(names, 0)
+    for name in names:
+        with contextlib.suppress(jinja2.TemplateError, TemplateRefused, OSError, ValueError):  # reported later
+            sizes[name] = len(env.loader.get_source(env, name)[0]) if env.loader else 0
+    ours: list[str] = []
+    theirs: list[str] = []
+    load = [0.0, 0.0]
+    for name in sorted(names, key=lambda n: (-sizes[n], n)):
+        side = 0 if load[0] <= load[1] else 1
+        (ours, theirs)[side].append(name)
+        load[side] += sizes[name]
+    return ours, theirs
+
+
+def _compile(env: jinja2.Environment, names: list[str], handed: dict[str, bytes] | None = None) -> None:
+    """Load ``names`` into the environment's template cache; bytecode ``handed`` over (by cache
+    key) is used instead of compiling, the environment's own cache stays as it was."""
+    original = env.bytecode_cache
+    if handed:
+        env.bytecode_cache = _Handed(handed, original)
+    try:
+        for name in names:
+            with contextlib.suppress(jinja2.TemplateError, TemplateRefused):
+                env.get_template(name)
+    finally:
+        env.bytecode_cache = original
+
+
+class _Helper:
+    """A forked process compiling ``names`` and sending back their bytecode through a pipe."""
+
+    def __init__(self, env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        with processes.signals_held():  # it starts with Ctrl-C blocked until it ignores it
+            self.process = context.Process(target=_helper_main, args=(env, names, build_limits, os.getpid(), writer),
+                                           name="exgen-precompile", daemon=True)
+            self.process.start()
+        writer.close()
+
+    def collect(self) -> dict[str, bytes]:
+        """What the helper compiled, by cache key; nothing when it failed or died."""
+        try:
+            got = self.reader.recv()
+        except (EOFError, OSError):
+            return {}
+        return got if isinstance(got, dict) else {}
+
+    def stop(self, *, kill: bool = False) -> None:
+        """Wait for the helper to end (it has sent what it compiled, or died); kill it first if asked,
+        or if it does not end within a second."""
+        self.reader.close()
+        if not kill:
+            self.process.join(timeout=1)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _helper_main(env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits, parent: int,
+                 writer: t.Any) -> None:
+    """In the helper: compile, record each template's bytecode, send it all, exit."""
+    gc.disable()  # short-lived: the collector would only dirty the pages shared with the parent
+    processes.die_with_parent(parent)
+    processes.quiet_signals()
+    render_limits.apply(build_limits)
+    recorder = _Recorder(env.bytecode_cache)
+    env.bytecode_cache = recorder
+    with contextlib.suppress(Exception):  # the building process compiles what it does not get
+        for name in names:
+            with contextlib.suppress(jinja2.TemplateError, TemplateRefused):
+                env.get_template(name)
+        writer.send(recorder.codes)
+    writer.close()
+
+
+class _Recorder(jinja2.BytecodeCache):
+    """A bytecode cache that keeps a copy of every template it loads or stores (over the
+    environment's own cache, which still reads and writes its files as usual)."""
+
+    def __init__(self, inner: jinja2.BytecodeCache | None) -> None:
+        self.inner = inner
+        self.codes: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.inner is not None:
+            self.inner.load_bytecode(bucket)
+            if bucket.code is not None:
+                self.codes[bucket.key] = bucket.bytecode_to_string()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.codes[bucket.key] = bucket.bytecode_to_string()
+        if self.inner is not None:
+            self.inner.dump_bytecode(bucket)
+
+
+class _Handed(jinja2.BytecodeCache):
+    """A bytecode cache serving what the helper handed back, then the environment's own cache."""
+
+    def __init__(self, codes: dict[str, bytes], inner: jinja2.BytecodeCache | None) -> None:
+        self.codes = codes
+        self.inner = inner
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self.codes.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)  # checked against the source: a changed file is recompiled
+        if bucket.code is None and self.inner is not None:
+            self.inner.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if self.inner is not None:
+            self.inner.dump_bytecode(bucket)
