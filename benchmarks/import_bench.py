@@ -54,6 +54,7 @@ def main(argv: t.Sequence[str] | None = None) -> int:
     parser.add_argument("--injects", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    args.exgen = os.path.abspath(args.exgen)  # the commands run in a scratch folder
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     with tempfile.TemporaryDirectory(prefix="exgen-import-bench-") as scratch:
         tmp = Path(scratch)
