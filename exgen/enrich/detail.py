@@ -165,7 +165,9 @@ def enrich(model: Exercise, seed: int) -> Enrichment:
         on_nets.update(net_callsigns(seed, net, callsigns, given))
     places = {u.id: _place(seed, u.id, u.nation, u.culture or setting) for u in model.units}
     for inject in model.injects:
-        if inject.location is not None and inject.id not in places:
+        if inject.place:  # the name the texts give
+            places[inject.id] = inject.place
+        elif inject.location is not None and inject.id not in places:
             places[inject.id] = _place(seed, inject.id, None, setting)
     return Enrichment(seed=seed, personas=personas, callsigns=callsigns, net_callsigns=on_nets,
                       places=places, faker_version=VERSION)

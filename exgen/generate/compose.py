@@ -132,6 +132,8 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
             inj["controller"] = controller
         if where:
             inj["location"] = {"lat": where[0], "lon": where[1]}
+        if place:
+            inj["place"] = place
         threat: dict[str, t.Any] = {"kind": p.kind}
         # a pattern without catalogue ids of its own (a follow-up, a contingency) names the technique
         # of the inject it follows up or the storyline step before it, when that is of the same kind

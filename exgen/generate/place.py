@@ -143,19 +143,25 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
              follow_up: t.Callable[[t.Any], tuple[t.Any, int] | None],
              contingency: t.Callable[[t.Any, t.Any, Day, int], t.Any | None],
              gap: int = 0) -> tuple[list[t.Any], list[str]]:
-    """Times for the slots, then a contingency slot after each slot that has a follow-up; and notes.
+    """Times for the slots (:func:`place`), then their contingencies (:func:`add_contingencies`); and notes."""
+    timeline = Timeline(offset, gap)
+    kept, notes = place(slots, days_, timeline, seed, follow_up)
+    return add_contingencies(kept, days_, timeline, seed, follow_up, contingency), notes
+
+
+def place(slots: t.Sequence[t.Any], days_: t.Sequence[Day], timeline: Timeline, seed: int,
+          follow_up: t.Callable[[t.Any], tuple[t.Any, int] | None]) -> tuple[list[t.Any], list[str]]:
+    """Times for the slots on ``timeline``: the slots kept, and notes on those dropped.
 
     Slots with a time (announcements) keep it, moved up to :data:`SHIFT` minutes later when their
-    recipient already has an inject within ``gap``. Storyline steps follow each other in order
-    (at least :data:`STEP` minutes apart on one day). A slot with a follow-up is placed early
-    enough for its contingency (``after`` minutes later) to fall in the same day where the window
-    allows; otherwise the contingency goes to the start of the next day, and is dropped when there
-    is no later day. A slot with no room on its day moves to the nearest day with room; one with
-    no room at all is dropped (with a note).
+    recipient already has an inject within the timeline's gap. Storyline steps follow each other
+    in order, at least :data:`STEP` minutes apart on one day, each early enough on its day to leave
+    room for the steps after it there. A slot with a follow-up is placed early enough for its
+    contingency (``after`` minutes later) to fall in the same day where the window allows. A slot
+    with no room on its day moves to the nearest day with room; one with no room at all is dropped.
     """
     from exgen.core.seeding import entity_seed
 
-    timeline = Timeline(offset, gap)
     notes: list[str] = []
     kept: list[t.Any] = []
     for s in sorted((s for s in slots if s.time is not None), key=lambda s: (s.time, s.key)):
@@ -167,19 +173,23 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
         s.time = timeline.take(s.day, moved, s.to)
         kept.append(s)
     last: dict[str, int] = {}
-    for s in sorted((s for s in slots if s.time is None), key=lambda s: (s.story is None, s.story or ("", 0))):
+    free = [s for s in slots if s.time is None]
+    for s in sorted(free, key=lambda s: (s.story is None, s.story or ("", 0))):
         rng = random.Random(entity_seed(seed, "time", s.key))
         earliest = last.get(s.story[0]) if s.story else None
         follow = follow_up(s)
         placed = None
         for day in _days_for(s, days_, earliest):
-            latest = None
+            later = sum(1 for o in free if s.story and o.story and o.story[0] == s.story[0]
+                        and o.story[1] > s.story[1] and o.day.number <= day.number)
+            bounds = [day.end - GRID - later * (STEP + GRID)] if later else []
             if follow is not None and day.end - follow[1] - 2 * GRID >= day.start:
-                latest = day.end - follow[1] - 2 * GRID
+                bounds.append(day.end - follow[1] - 2 * GRID)
             after = earliest + STEP if earliest is not None else None
-            placed = timeline.pick(day, rng, earliest=after, latest=latest, to=s.to, hours=s.pattern.hours)
-            if placed is None and latest is not None:
-                placed = timeline.pick(day, rng, earliest=after, to=s.to, hours=s.pattern.hours)
+            for latest in ([min(bounds)] if bounds else []) + [None]:
+                placed = timeline.pick(day, rng, earliest=after, latest=latest, to=s.to, hours=s.pattern.hours)
+                if placed is not None:
+                    break
             if placed is not None:
                 s.day = day
                 break
@@ -191,6 +201,17 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
         if s.story:
             last[s.story[0]] = placed
         kept.append(s)
+    return kept, notes
+
+
+def add_contingencies(kept: list[t.Any], days_: t.Sequence[Day], timeline: Timeline, seed: int,
+                      follow_up: t.Callable[[t.Any], tuple[t.Any, int] | None],
+                      contingency: t.Callable[[t.Any, t.Any, Day, int], t.Any | None]) -> list[t.Any]:
+    """``kept`` and a contingency slot after each slot that has a follow-up: ``after`` minutes later,
+    else at the start of the next day; dropped when there is no later day or no room."""
+    from exgen.core.seeding import entity_seed
+
+    offset = timeline.offset
     out = list(kept)
     for s in kept:
         follow = follow_up(s)
@@ -215,7 +236,7 @@ def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
             out.append(child)
         else:
             timeline.release(chosen, placed, s.to)
-    return out, notes
+    return out
 
 
 def _days_for(slot: t.Any, days_: t.Sequence[Day], earliest: int | None) -> list[Day]:

@@ -113,6 +113,17 @@ def select(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], tr
     return state
 
 
+def cover_units(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], seed: int,
+                units: t.Iterable[str]) -> list[Slot]:
+    """One more inject (an unused pattern) for each of ``units``: the new slots, also added to ``state``.
+
+    For a trained unit whose only inject found no time in the battle rhythm."""
+    before = len(state.slots)
+    for uid in units:
+        _cover(state, brief, lib, forces, days, f"unit:{uid}:again", seed, unit=uid)
+    return state.slots[before:]
+
+
 def _cover_events(state: _State, brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day], seed: int,
                   events: t.Sequence[str], event_of: t.Callable[[Slot], str | None]) -> None:
     """One inject for each main event no slot so far belongs to, of a pattern that would belong to it."""

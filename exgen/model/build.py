@@ -150,7 +150,7 @@ class _Builder:
                 threat=Threat(threat["kind"], tuple(threat.get("ids", ())), threat.get("actor", ""))
                 if threat else None,
                 requires=tuple(requires), contingency=raw.get("contingency"), notes=raw.get("notes", ""),
-                pointer=ptr, custom=_custom(raw), incident=raw.get("incident"),
+                pointer=ptr, custom=_custom(raw), incident=raw.get("incident"), place=raw.get("place", ""),
             ))
         built.sort(key=lambda i: (i.time, i.serial or 0, i.id))
         for n, inject in enumerate(built, start=1):

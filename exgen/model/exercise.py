@@ -336,6 +336,8 @@ class Inject:
     pointer: str = ""
     custom: Custom = ()
     incident: str | None = None
+    #: The place's name as the texts give it ("" : none given).
+    place: str = ""
 
 
 @dataclass(frozen=True)

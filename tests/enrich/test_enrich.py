@@ -328,6 +328,20 @@ def test_places_for_units_and_located_injects() -> None:
     assert not {i.id for i in model.injects if not i.location} & set(places)
 
 
+def test_an_inject_that_names_its_place_keeps_that_name() -> None:
+    """The card prints the place the inject's texts name, not an invented one beside it."""
+    data = definition(units=3, injects=4)
+    located = [i for i in data["injects"] if i.get("location")]
+    assert located
+    located[0]["place"] = "the Zarnik border crossing"
+    data["injects"][-1]["place"] = "Vrelgrad"
+    data["injects"][-1].pop("location", None)
+    places = en.enrich(build(data), 1).places
+    assert places[located[0]["id"]] == "the Zarnik border crossing"
+    assert places[data["injects"][-1]["id"]] == "Vrelgrad"
+    assert all(places[i["id"]] != "the Zarnik border crossing" for i in located[1:])
+
+
 def test_place_names_are_fictional() -> None:
     from faker.providers.address.hr_HR import Provider as HrAddress
 

@@ -93,6 +93,7 @@ def _assert_sound(out: Path, brief_path: Path, report: str) -> None:
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=2**63 - 1))
 @example(seed=11782105)  # the brief's outages close every level of PACE-LOG while GEN-OUT-01 is announced
+@example(seed=598106873)  # the TTX police's only inject, a storyline's last step, found no time
 def test_bundled_briefs_give_strict_valid_drafts(tmp_path_factory: pytest.TempPathFactory, brief_path: Path,
                                                  seed: int) -> None:
     out = tmp_path_factory.mktemp("draft") / "out"
