@@ -11,6 +11,7 @@ import math
 import re
 import typing as t
 import uuid
+from collections.abc import Mapping
 
 from jinja2 import pass_context
 
@@ -274,16 +275,22 @@ def ical_fold(text: str) -> str:
         if len(line.encode("utf-8")) <= 75:  # most lines: nothing to fold
             out.append(line)
             continue
-        chunk, size, limit = "", 0, 75
-        for char in line:
-            n = len(char.encode("utf-8"))
-            if size + n > limit:
-                out.append(chunk)
-                chunk, size, limit = " ", 1, 75
-            chunk += char
-            size += n
-        out.append(chunk)
+        out += _folded(line.encode("utf-8"))
     return "".join(f"{line}\r\n" for line in out)
+
+
+def _folded(data: bytes) -> list[str]:
+    """A long UTF-8 line cut into at most 75 octets, then a space and at most 74 at a time, never
+    inside a character (a cut that lands on a continuation byte moves back to its start)."""
+    parts, start, limit = [], 0, 75
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:
+            end -= 1
+        parts.append(data[start:end].decode("utf-8"))
+        start, limit = end, 74
+    parts.append(data[start:].decode("utf-8"))
+    return [parts[0], *(" " + part for part in parts[1:])]
 
 
 def by_id(ids: t.Iterable[str], table: t.Mapping[str, t.Any]) -> list[t.Any]:
@@ -294,6 +301,16 @@ def by_id(ids: t.Iterable[str], table: t.Mapping[str, t.Any]) -> list[t.Any]:
     [2, 1]
     """
     return [table[i] for i in ids if i in table]
+
+
+def has_value(items: t.Iterable[t.Any], key: str, value: t.Any) -> bool:
+    """Whether any item (a mapping) holds ``value`` under ``key``, in one pass instead of a list
+    built by ``map``: ``{{ units | has_value("nation", "XK") }}``.
+
+    >>> has_value([{"nation": "HR"}, {"nation": "XK"}, None], "nation", "XK")
+    True
+    """
+    return any(isinstance(item, Mapping) and item.get(key) == value for item in items)
 
 
 def most_first(items: t.Iterable[t.Any], key: t.Any) -> list[t.Any]:
@@ -317,6 +334,7 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "join_ids": join_ids,
     "by_id": by_id,
     "most_first": most_first,
+    "has_value": has_value,
     "symbol_svg": symbol_svg,
     "utc": utc,
     "uuid_for": uuid_for,

@@ -280,6 +280,10 @@ def deepest_line(env: jinja2.Environment, source: str) -> int:
 
 
 _OPERATORS = {"+", "-", "*", "/", "//", "%", "**", "~", "|", "."}
+#: Every attribute a plain dict has: ``item.name`` on a dict is its key ``name`` unless it is one.
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+#: Types whose attributes are safe or not by type and name alone (the answer is remembered).
+_PLAIN_TYPES = frozenset({dict, list, tuple, str, int, float, bool, type(None)})
 _BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "block", "with", "autoescape"}
 
 
@@ -290,6 +294,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     code_generator_class = BoundedCodeGenerator
 
     def __init__(self, **options: t.Any) -> None:
+        self._safe_attributes: dict[tuple[type, str], bool] = {}
         super().__init__(**options)
         self.bound_callables()
 
@@ -302,6 +307,27 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
                 if name in table and not getattr(table[name], "exgen_bounded", False):
                     table[name] = bounded(table[name], check)
                     setattr(table[name], "exgen_bounded", True)  # noqa: B010
+
+    def getattr(self, obj: t.Any, attribute: str) -> t.Any:
+        """Jinja's sandboxed ``obj.attribute``; on a plain dict, a key that is no dict attribute is
+        looked up directly (what Jinja does after getattr fails, without raising AttributeError)."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: t.Any, attr: str, value: t.Any) -> bool:
+        """Jinja's answer, remembered for plain types (where it depends on type and name only)."""
+        kind = type(obj)
+        if kind not in _PLAIN_TYPES:
+            return super().is_safe_attribute(obj, attr, value)
+        key = (kind, attr)
+        known = self._safe_attributes.get(key)
+        if known is None:
+            known = self._safe_attributes[key] = super().is_safe_attribute(obj, attr, value)
+        return known
 
     def call_binop(self, context: Context, operator: str, left: t.Any, right: t.Any) -> t.Any:
         check_binop(operator, left, right)

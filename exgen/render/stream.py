@@ -25,6 +25,8 @@ if t.TYPE_CHECKING:
 
 #: Largest single rendered file; the sandbox limits what templates reach, not what they print.
 MAX_OUTPUT_BYTES = 64 * 1024 * 1024
+#: Characters of template pieces gathered before they are passed on (and the output size checked).
+BLOCK = 1 << 16
 
 
 def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
@@ -42,13 +44,18 @@ def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, 
         values = dict(context)
         if item is not None:
             values[spec.per] = item
-        size = 0
+        size = held = 0
+        block: list[str] = []  # pieces are often a few bytes: passed on in ~64 KiB texts
         for piece in template.generate(values):
-            size += len(piece)
-            if size > MAX_OUTPUT_BYTES:
-                raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
-                                        f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
-            yield piece
+            block.append(piece)
+            held += len(piece)
+            if held >= BLOCK:
+                size = _checked(spec, size + held)
+                yield "".join(block)
+                block, held = [], 0
+        _checked(spec, size + held)
+        if block:
+            yield "".join(block)
     except TooDeep as exc:
         raise RenderError(template_diagnostic("template-error", exc.message or str(exc), exc.filename,
                                               exc.lineno)) from None
@@ -80,6 +87,14 @@ def render_chunks(env: jinja2.Environment, spec: OutputSpec, context: dict[str, 
     except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError, OverflowError) as exc:
         raise RenderError(runtime_diagnostic("template-error", f"{type(exc).__name__}: {exc}",
                                              spec.template)) from None
+
+
+def _checked(spec: OutputSpec, size: int) -> int:
+    """``size``, the characters rendered so far; a RenderError once it is over :data:`MAX_OUTPUT_BYTES`."""
+    if size > MAX_OUTPUT_BYTES:
+        raise RenderError(error("template-output-too-large", f"{spec.template} produced more than "
+                                f"{MAX_OUTPUT_BYTES // 2**20} MiB", Location(spec.template)))
+    return size
 
 
 def write_job(env: jinja2.Environment, spec: OutputSpec, context: dict[str, t.Any],
