@@ -11,6 +11,7 @@ never depends on the child.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -51,6 +52,7 @@ class SheetReader:
                 os.close(read_fd)
                 processes.die_with_parent(parent)
                 processes.quiet_signals()
+                gc.freeze()  # what the parent had is never garbage here: the collector need not walk it
                 with os.fdopen(write_fd, "wb") as out:
 
                     def emit(message: Message) -> None:

@@ -17,12 +17,17 @@ from exgen.core.diagnostics import Diagnostic, Location, error
 from exgen.ingest.headers import Column, ColumnPlan
 from exgen.ingest.mapping import IGNORE, Mapping
 from exgen.ingest.times import UTC, Clock, Part, Unreadable, combine, read_date, read_time
-from exgen.ingest.values import LIST_FIELDS, convert, mapped, text_of
+from exgen.ingest.values import LIST_FIELDS, REFERENCE_FIELDS, convert, mapped, text_of
 from exgen.load.sheets.table import Cell, Table, cell_ref
 
 #: A title made from a description is at most this long.
 MAX_TITLE = 120
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+#: Fields whose cells are read once per distinct text of a column (their values repeat), at most
+#: :data:`MAX_REMEMBERED` texts in all.
+_REMEMBERED = REFERENCE_FIELDS | LIST_FIELDS | {"method", "threat.kind"}
+MAX_REMEMBERED = 20_000
+_UNSEEN = object()
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,7 @@ class RowReader:
         self.prefix = cell_ref(table.sheet, 1, 1)[:-2]  # "'All injects'!" ("" for a CSV file)
         self.letters: dict[int, str] = {}
         self.maps: dict[int, tuple[t.Mapping[str, str], ...]] = {}
+        self.read: dict[tuple[int, str], t.Any] = {}  #: (column, cell text) → value, see :meth:`_value`
         # exgen's "By main event" sheet has heading rows with a main event's or incident's id as Serial
         self.serial = next((c.col for c in plan.columns.values() if c.header == "Serial"), None) \
             if plan.layout == "exgen" else None
@@ -131,13 +137,23 @@ class RowReader:
         return maps
 
     def _value(self, column: Column, raw: t.Any) -> t.Any:
-        """A cell's field value, or None when it gives none."""
+        """A cell's field value, or None when it gives none (a text already read in this column is
+        looked up: references and lists repeat from row to row and take the most reading)."""
         if raw is None:
             return None
+        remember = type(raw) is str and column.field in _REMEMBERED
+        if remember:
+            known = self.read.get((column.col, raw), _UNSEEN)
+            if known is not _UNSEEN:
+                return list(known) if type(known) is list else known
+        value = raw
         if self.plan.layout == "exgen" and column.field == "incident":
-            raw = text_of(raw).split()[0]  # exgen writes "ID Title"
-        value = convert(column.field, raw, known=self.known, split=column.split, maps=self._maps(column))
-        return None if value == "" or value == [] else value
+            value = text_of(raw).split()[0]  # exgen writes "ID Title"
+        value = convert(column.field, value, known=self.known, split=column.split, maps=self._maps(column))
+        value = None if value == "" or value == [] else value
+        if remember and len(self.read) < MAX_REMEMBERED:
+            self.read[(column.col, raw)] = list(value) if type(value) is list else value
+        return value
 
     def _mapped(self, column: Column, raw: t.Any) -> t.Any:
         """A time or date cell after the value maps."""

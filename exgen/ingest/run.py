@@ -18,6 +18,7 @@ from pathlib import Path
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 from exgen.ingest import background, locate, merge, partial, scaffold, write
 from exgen.ingest.yaml_patch import PatchError
+from exgen.load.yaml_events import paused_gc
 from exgen.model.time import TimeError, parse_datetime
 
 if t.TYPE_CHECKING:
@@ -87,7 +88,8 @@ def run_import(opts: Options) -> Result:
         data = document.data if document else {}
         startex = _startex(data, mapping)
         custom = [c for c in (data.get("exercise", {}).get("msel_columns") or []) if isinstance(c, str)]
-        intake = read_sheet(reader, mapping, startex=startex, known=known_names(data), custom_names=custom)
+        with paused_gc():  # every row makes many small objects: the collector would walk them all again and again
+            intake = read_sheet(reader, mapping, startex=startex, known=known_names(data), custom_names=custom)
     finally:
         reader.cancel()
     result.diagnostics += intake.diagnostics
@@ -106,7 +108,8 @@ def run_import(opts: Options) -> Result:
     # Memory: the definition as loaded, the sheet and its rows are not needed once the rows are
     # merged, and the edited files once their texts are made; the validation loads it all again.
     del document, data, intake
-    planned = merger.add_rows(rows, prune=opts.prune)
+    with paused_gc():
+        planned = merger.add_rows(rows, prune=opts.prune)
     del rows
     result.plan = planned
     result.diagnostics += planned.diagnostics

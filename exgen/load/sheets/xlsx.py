@@ -24,6 +24,7 @@ from exgen.core.diagnostics import Diagnostic, Location, error, warning
 from exgen.core.suggest import did_you_mean
 from exgen.load.sheets import guard
 from exgen.load.sheets.cells import CellReader
+from exgen.load.sheets.rows import sheet_rows
 from exgen.load.sheets.table import RowsFactory, Table
 
 #: Sheets an MSEL is usually on, picked (when visible) before the first visible sheet.
@@ -120,7 +121,7 @@ def _read_sheet(values: t.Any, formulas: t.Any, display: str, wanted: str | None
     for sheet in (value_sheet, formula_sheet):
         if sheet is not None:
             sheet.reset_dimensions()  # rows padded to the cells they hold, never to a declared (hostile) width
-    complete = reader.read(value_sheet.iter_rows(), formula_sheet.iter_rows() if formula_sheet else None)
+    complete = reader.read(sheet_rows(value_sheet), sheet_rows(formula_sheet) if formula_sheet else None)
     return (table if complete else None), found + reader.diagnostics()
 
 
