@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -38,6 +39,10 @@ def _generate(brief: str, out: str, seed: int, library_dirs: tuple[str, ...], fo
     from exgen.core.text import printable_lines
     from exgen.generate import draft
 
+    if report_file and not os.path.isdir(os.path.dirname(os.path.abspath(report_file))):
+        click.echo(f"{report_file}: error[report-write]: the folder for the quality report does not exist; "
+                   "no draft written", err=True)
+        sys.exit(1)
     result = draft.generate(brief, out, seed=seed, library_dirs=library_dirs, force=force)
     shown = [d for d in result.diagnostics if d.severity.value != "info"]
     if not result.ok:

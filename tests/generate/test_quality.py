@@ -173,6 +173,7 @@ def test_report_to_an_unwritable_path_is_a_located_error(tmp_path: Path) -> None
                                                "--report", str(tmp_path / "no" / "such" / "r.json")])
     assert result.exit_code == 1
     assert "error[report-write]" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "a").exists()  # checked before drafting: nothing written
 
 
 @pytest.mark.parametrize(("text", "hour", "bad"), [
