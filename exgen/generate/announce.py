@@ -41,8 +41,6 @@ AFFECTED = "affected"
 def announce(state: _State, brief: Brief, lib: Library, forces: Forces, triggers: t.Sequence[Trigger],
              seed: int, cap: int) -> None:
     """Add the announcement slots of the constraints to ``state``, at most ``cap`` of them."""
-    from exgen.generate.select import Slot, objectives_of
-
     by_constraint: dict[str, list[Trigger]] = {}
     for trig in triggers:
         by_constraint.setdefault(trig.constraint, []).append(trig)
@@ -55,25 +53,26 @@ def announce(state: _State, brief: Brief, lib: Library, forces: Forces, triggers
                                "and the units it hits should notice and switch on their own")
             continue
         rng = random.Random(entity_seed(seed, "announce", cid))
-        chosen = _first(state, lib, forces, group, rng)
-        if chosen is None:
+        first = _first(state, lib, forces, group, rng)
+        if first is None:
             state.notes.append(f"{cid} ({group[0].kind}): no unused trigger pattern suits the units or the "
                                "network it hits; it is felt, not announced")
             continue
-        trig, pattern = chosen
-        to = (trig.links[0].recipient,)
-        state.add(Slot(f"trigger:{cid}:{to[0]}", pattern, to, trig.day, trig.time, reason="announces a constraint",
-                       trigger=trig, objectives=objectives_of(pattern, to, brief.objectives)))
+        _add(state, brief, *first)
         made += 1
-        if made >= cap:
-            continue
-        second = _second(state, lib, forces, group, trig, rng)
+        second = _second(state, lib, forces, group, first[0], rng) if made < cap else None
         if second is not None:
-            trig2, pattern2, to2 = second
-            state.add(Slot(f"trigger:{cid}:{to2[0]}", pattern2, to2, trig2.day, trig2.time,
-                           reason="announces a constraint", trigger=trig2,
-                           objectives=objectives_of(pattern2, to2, brief.objectives)))
+            _add(state, brief, *second)
             made += 1
+
+
+def _add(state: _State, brief: Brief, trig: Trigger, pattern: Pattern, to: str) -> None:
+    """The slot announcing ``trig``'s constraint to unit ``to`` with ``pattern``."""
+    from exgen.generate.select import Slot, objectives_of
+
+    state.add(Slot(f"trigger:{trig.constraint}:{to}", pattern, (to,), trig.day, trig.time,
+                   reason="announces a constraint", trigger=trig,
+                   objectives=objectives_of(pattern, (to,), brief.objectives)))
 
 
 def _nets(trig: Trigger) -> list[str]:
@@ -94,19 +93,19 @@ def _pool(state: _State, lib: Library, forces: Forces, kind: str, how: str, nets
             and all(forces.suits_net(p, n) for n in nets)]
 
 
-def _first(state: _State, lib: Library, forces: Forces, group: list[Trigger],
-           rng: random.Random) -> tuple[Trigger, Pattern] | None:
-    """The unit told first and its pattern: the one hit hardest that some pattern suits."""
+def _first(state: _State, lib: Library, forces: Forces, group: t.Sequence[Trigger],
+           rng: random.Random) -> tuple[Trigger, Pattern, str] | None:
+    """The unit told first, its trigger and pattern: the one hit hardest that some pattern suits."""
     for trig in group:
         uid = trig.links[0].recipient
         pool = _pool(state, lib, forces, _kind(trig), AFFECTED, _nets(trig), uid)
         if pool:
-            return trig, rng.choice(pool)
+            return trig, rng.choice(pool), uid
     return None
 
 
 def _second(state: _State, lib: Library, forces: Forces, group: list[Trigger], first: Trigger,
-            rng: random.Random) -> tuple[Trigger, Pattern, tuple[str, ...]] | None:
+            rng: random.Random) -> tuple[Trigger, Pattern, str] | None:
     """A second announcement: a report to the trained superior of the units hit, else to another unit."""
     hit = [g.links[0].recipient for g in group]
     superior = forces.higher(hit[0])
@@ -116,13 +115,5 @@ def _second(state: _State, lib: Library, forces: Forces, group: list[Trigger], f
         if pool:
             delay = rng.choice(REPORT_DELAY)
             minute = first.time + delay if first.day.holds(first.time + delay) else first.time
-            trig = dataclasses.replace(first, links=links, time=minute)
-            return trig, rng.choice(pool), (superior,)
-    for trig in group:
-        if trig is first:
-            continue
-        uid = trig.links[0].recipient
-        pool = _pool(state, lib, forces, _kind(trig), AFFECTED, _nets(trig), uid)
-        if pool:
-            return trig, rng.choice(pool), (uid,)
-    return None
+            return dataclasses.replace(first, links=links, time=minute), rng.choice(pool), superior
+    return _first(state, lib, forces, [g for g in group if g is not first], rng)

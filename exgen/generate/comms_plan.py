@@ -140,7 +140,7 @@ def _exercise(p: Pace, who: tuple[str, str], model: Exercise, picture: CommsPict
         ranked = sorted(days, key=lambda d: (load[d.number], rng.random()))
         day = ranked[attempt % len(ranked)]  # later attempts try other days
         length = min(rng.choice(DURATIONS), day.end - day.start - 2 * GRID)
-        offset = model.info.startex.hour * 60 + model.info.startex.minute
+        offset = model.info.start_minute
         slots = [m for m in range(day.start, day.end - length + 1, GRID) if (m + offset) % 30 == 0]
         start = rng.choice(slots or [day.start])
         end = start + length

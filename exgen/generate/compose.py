@@ -93,7 +93,7 @@ def compose(slots: t.Sequence[Slot], brief: Brief, lib: Library, forces: Forces,
     children = {id(s.parent): ids[id(s)] for s in slots if s.parent is not None}
     places = Places(brief, lib, forces, seed)
     info = forces.model.info
-    offset = info.startex.hour * 60 + info.startex.minute
+    offset = info.start_minute
     numbers = [s.day.number for s in slots]
     ends = (min(numbers, default=0), max(numbers, default=0))
     told: dict[str, str] = {}  #: storyline -> how its latest inject is referred to

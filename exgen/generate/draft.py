@@ -141,15 +141,15 @@ def make(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
 
     state = select.select(brief, lib, forces, days, plan.triggers, seed, plots, [e.id for e in events], event_of)
     announce.announce(state, brief, lib, forces, plan.triggers, seed, cap=len(state.slots) // 4)
-    offset = model.info.startex.hour * 60 + model.info.startex.minute
-    timeline = place.Timeline(offset, brief.min_gap)
-    kept, place_notes = place.place(state.slots, days, timeline, seed, _follow_up(lib))
+    offset = model.info.start_minute
+    timeline, follow_up = place.Timeline(offset, brief.min_gap), _follow_up(lib)
+    kept, place_notes = place.place(state.slots, days, timeline, seed, follow_up)
     missing = [u for u in forces.audience if not any(u in s.to for s in kept)]
     if missing:  # a unit's only inject found no time: it gets another
         extra, more = place.place(select.cover_units(state, brief, lib, forces, days, seed, missing), days, timeline,
-                                  seed, _follow_up(lib))
+                                  seed, follow_up)
         kept, place_notes = kept + extra, place_notes + more
-    slots = place.add_contingencies(kept, days, timeline, seed, _follow_up(lib), _contingency(brief, forces))
+    slots = place.add_contingencies(kept, days, timeline, seed, follow_up, _contingency(brief, forces))
     tree = hierarchy.build(brief, lib, model, slots)
     excon = cast.cast(brief, lib, forces, slots, seed)
     injects, ids = compose.compose(slots, brief, lib, forces, excon, seed, tree.placement)

@@ -28,6 +28,7 @@ import typing as t
 from dataclasses import dataclass, field
 
 from exgen.core.diagnostics import Diagnostic, at
+from exgen.generate import stories
 from exgen.generate.library import KIND_GROUPS
 from exgen.model import format_dtime
 
@@ -94,7 +95,7 @@ class Hierarchy:
 def day_phases(model: Exercise) -> list[dict[str, t.Any]]:
     """One phase per calendar day of the exercise, definition-shaped."""
     info = model.info
-    offset = info.startex.hour * 60 + info.startex.minute
+    offset = info.start_minute
     out: list[dict[str, t.Any]] = []
     number = 0
     while number * 1440 - offset < info.duration:
@@ -173,7 +174,7 @@ def match(brief: Brief, slot: Slot, events: t.Sequence[_Event]) -> _Event | None
     story = slot.story[0] if slot.story else None
     tags = {o.id: set(o.tags) for o in brief.objectives}
     tests: list[t.Callable[[_Event], bool]] = [
-        lambda e: story is not None and (story in e.storylines or story == f"STORY-{e.id}"),
+        lambda e: story is not None and (story in e.storylines or story == stories.event_story(e.id)),
         lambda e: slot.pattern.kind in e.kinds,
         lambda e: bool(set(e.objectives) & set(slot.objectives)),
         lambda e: any(set(slot.pattern.capabilities) & tags.get(o, set()) for o in e.objectives),
@@ -190,7 +191,7 @@ def _default(brief: Brief, lib: Library, slot: Slot, events: list[_Event]) -> _E
     if brief.data.get("main_events"):
         key, title, description = "other", OTHER, ("Injects the brief's main events do not place "
                                                    "(no storyline, threat kind or objective of theirs).")
-    elif slot.story and not any(slot.story[0] == f"STORY-{g[1][0].upper()}" for g in KIND_GROUPS):
+    elif slot.story and not any(slot.story[0] == stories.group_story(kinds) for _, kinds in KIND_GROUPS):
         story = lib.storylines[slot.story[0]]
         key, title, description = f"story:{story.id}", story.title, story.description
     else:

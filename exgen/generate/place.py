@@ -53,7 +53,7 @@ def days(info: ExerciseInfo, start: int, end: int) -> list[Day]:
     """
     if end <= start:
         end += 1440
-    offset = info.startex.hour * 60 + info.startex.minute  # STARTEX minute within D+0
+    offset = info.start_minute  # STARTEX minute within D+0
     last = (offset + info.duration) // 1440
     out = []
     for number in range(-1, last + 1):
@@ -137,16 +137,6 @@ def day_of(days_: t.Sequence[Day], minute: int) -> Day | None:
 STEP = 60
 #: How far (minutes) an announcement may move later to keep its recipient's gap.
 SHIFT = 60
-
-
-def schedule(slots: list[t.Any], days_: t.Sequence[Day], offset: int, seed: int,
-             follow_up: t.Callable[[t.Any], tuple[t.Any, int] | None],
-             contingency: t.Callable[[t.Any, t.Any, Day, int], t.Any | None],
-             gap: int = 0) -> tuple[list[t.Any], list[str]]:
-    """Times for the slots (:func:`place`), then their contingencies (:func:`add_contingencies`); and notes."""
-    timeline = Timeline(offset, gap)
-    kept, notes = place(slots, days_, timeline, seed, follow_up)
-    return add_contingencies(kept, days_, timeline, seed, follow_up, contingency), notes
 
 
 def place(slots: t.Sequence[t.Any], days_: t.Sequence[Day], timeline: Timeline, seed: int,

@@ -70,7 +70,7 @@ def measure(model: Exercise, brief: Brief, lib: Library, forces: Forces,
     titles: dict[str, int] = {}
     for i in injects:
         titles[i.title] = titles.get(i.title, 0) + 1
-    offset = model.info.startex.hour * 60 + model.info.startex.minute
+    offset = model.info.start_minute
     words = [{"inject": i.id, "time": model.dtime(i.time), "words": found}
              for i in injects if (found := time_words(_texts(i), ((i.time + offset) % 1440) // 60))]
     return {

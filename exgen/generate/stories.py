@@ -29,6 +29,16 @@ if t.TYPE_CHECKING:
     from exgen.generate.place import Day
 
 PREFIX = "STORY-"
+
+
+def event_story(event: str) -> str:
+    """The id of the storyline assembled for main event ``event``: ``STORY-ME-1``."""
+    return f"{PREFIX}{event}"
+
+
+def group_story(kinds: t.Sequence[str]) -> str:
+    """The id of the storyline assembled for a group of threat kinds: ``STORY-<FIRST KIND>``."""
+    return f"{PREFIX}{kinds[0].upper()}"
 #: Injects of a draft (roughly) per storyline assembled for a brief without main events.
 PER_STORY = 8
 
@@ -50,14 +60,14 @@ def plots(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
     used: set[str] = {pid for sid in brief.storylines for pid, _ in lib.storylines[sid].steps}
     steps = 4 if len(days) >= 3 else 3
     events = brief.data.get("main_events") or []
-    wanted: list[tuple[str, str | None, str, tuple[str, ...]]] = []  # (key, event, title, kinds)
+    wanted: list[tuple[str, str | None, str, tuple[str, ...]]] = []  # (storyline id, event, title, kinds)
     for raw in events:
         named = [s for s in raw.get("storylines") or () if s in lib.storylines]
         if named:
             out += [Plot(s, raw["id"]) for s in named if s not in brief.storylines]
             continue
         kinds = tuple(raw.get("kinds") or ()) or _kinds_of_objectives(brief, lib, raw)
-        wanted.append((raw["id"], raw["id"], raw["title"], kinds))
+        wanted.append((event_story(raw["id"]), raw["id"], raw["title"], kinds))
     if not events:
         weights = brief.weights
         groups = sorted(((sum(weights.get(k, 0) for k in kinds), n, title, kinds)
@@ -65,9 +75,9 @@ def plots(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
         room = max(1, (brief.injects_per_day * len(days)) // PER_STORY - len(brief.storylines))
         for weight, _, title, kinds in groups[:room]:
             if weight > 0:
-                wanted.append((_slug(kinds[0]), None, title, tuple(k for k in kinds if weights.get(k, 0) > 0)))
-    for key, event, title, kinds in wanted:
-        story = _assemble(f"{PREFIX}{key}", title, kinds, brief, lib, forces, steps, seed, used, event is not None)
+                wanted.append((group_story(kinds), None, title, tuple(k for k in kinds if weights.get(k, 0) > 0)))
+    for ident, event, title, kinds in wanted:
+        story = _assemble(ident, title, kinds, brief, lib, forces, steps, seed, used, event is not None)
         if story is None:
             notes.append(f"Storyline for {event or title}: the library has too few unused patterns of "
                          f"{', '.join(kinds) or 'its kinds'} with build-up, incident and escalation stages")
@@ -77,10 +87,6 @@ def plots(brief: Brief, lib: Library, forces: Forces, days: t.Sequence[Day],
         out.append(Plot(story.id, event))
     out = [Plot(s) for s in brief.storylines] + out
     return dataclasses.replace(lib, storylines={**lib.storylines, **added}), out, notes
-
-
-def _slug(kind: str) -> str:
-    return kind.upper().replace(" ", "-")
 
 
 def _kinds_of_objectives(brief: Brief, lib: Library, raw: dict[str, t.Any]) -> tuple[str, ...]:

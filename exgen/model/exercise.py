@@ -107,6 +107,11 @@ class ExerciseInfo:
     custom: Custom = ()
 
     @property
+    def start_minute(self) -> int:
+        """Minutes from midnight of D+0 (UTC) to STARTEX."""
+        return self.startex.hour * 60 + self.startex.minute
+
+    @property
     def duration(self) -> int:
         """Minutes from STARTEX to ENDEX."""
         return int((self.endex - self.startex).total_seconds() // 60)
@@ -363,23 +368,18 @@ class Exercise:
     index: dict[str, dict[str, t.Any]] = field(default_factory=dict, compare=False, hash=False)
 
     def get(self, kind: str, ident: str | None) -> t.Any:
-        """The element of ``kind`` (``units``, ``nets``…) with id ``ident``, or None."""
-        if ident is None:
-            return None
-        return self.index.get(kind, _NONE).get(ident)
+        """The element of ``kind`` (``units``, ``nets``…) with id ``ident``, or None (no id is empty)."""
+        return self.index.get(kind, _NONE).get(ident or "")
 
     # The three below run hundreds of thousands of times at 10,000 injects: one lookup each.
     def unit(self, ident: str) -> Unit | None:
-        found: Unit | None = None if ident is None else self.index.get("units", _NONE).get(ident)
-        return found
+        return t.cast("Unit | None", self.index.get("units", _NONE).get(ident))
 
     def net(self, ident: str) -> Net | None:
-        found: Net | None = None if ident is None else self.index.get("nets", _NONE).get(ident)
-        return found
+        return t.cast("Net | None", self.index.get("nets", _NONE).get(ident))
 
     def system(self, ident: str) -> System | None:
-        found: System | None = None if ident is None else self.index.get("systems", _NONE).get(ident)
-        return found
+        return t.cast("System | None", self.index.get("systems", _NONE).get(ident))
 
     def training_audience(self) -> tuple[str, ...]:
         """The primary training audience: as ``exercise.training_audience`` lists it, or else every
