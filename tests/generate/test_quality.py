@@ -236,3 +236,86 @@ def test_wording_follows_the_time_of_day() -> None:
     assert quality.time_words(" ".join(morning.values()), 9) == []
     assert quality.time_words(" ".join(noon.values()), 12) == []
     assert "morning" in " ".join(morning.values()).lower() and "morning" not in " ".join(noon.values()).lower()
+
+
+BAD_PATTERNS = """\
+library: 1
+patterns:
+  - id: X-BUILD-UP-REFERS-BACK
+    kind: c2
+    stages: [build-up]
+    title: "After {earlier}, {unit_short} is warned"
+    capabilities: [c2]
+    methods: [email]
+    sender: higher
+    recipients: {categories: [military]}
+  - id: X-CELL-NAMES-ITS-SENDER
+    kind: c2
+    title: "{sender_name} calls {unit_short}"
+    capabilities: [c2]
+    methods: [phone]
+    sender: cell:LOCON
+    recipients: {categories: [military]}
+  - id: X-TRIGGER-WITHOUT-BEARERS
+    kind: c2
+    triggers: [outage]
+    title: "{net} is down at {unit_short}"
+    capabilities: [comms-degraded]
+    methods: [simulation]
+    sender: cell:LOCON
+    recipients: {categories: [military]}
+  - id: X-VARIANT-WITHOUT-WHEN
+    kind: c2
+    title: "{unit_short} gets a plain message"
+    variants:
+      - title: "Morning message for {unit_short}"
+    capabilities: [c2]
+    methods: [email]
+    sender: higher
+    recipients: {categories: [military]}
+"""
+
+
+def test_library_refuses_wording_the_generator_cannot_fill_truthfully(tmp_path: Path) -> None:
+    """{earlier} in a build-up, {sender_name} without a role player, a trigger that does not say which
+    networks its wording assumes, a variant without a time: each is a located library error."""
+    folder = tmp_path / "mylib"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text(BAD_PATTERNS, "utf-8")
+    _lib, found = library.load_library([str(folder)])
+    errors = [d for d in found if d.is_error]
+    assert all(d.location.file.endswith("bad.yaml") and d.location.line > 1 for d in errors)
+    text = "\n".join(f"{d.code} {d.message}" for d in errors)
+    assert "bearers" in text and "schema" in text  # the trigger (schema: triggers need bearers)
+    assert any(d.code.startswith("schema") and d.location.line >= 29 for d in errors)  # the variant
+
+
+def test_library_placeholder_rules(tmp_path: Path) -> None:
+    """With the schema satisfied, the cross-checks refuse {earlier} in a build-up and {sender_name}
+    for a cell, and a storyline that starts with a pattern referring back."""
+    good = BAD_PATTERNS.split("  - id: X-TRIGGER-WITHOUT-BEARERS")[0] + """\
+storylines:
+  - id: X-STORY
+    title: Starts with a reference to nothing
+    steps:
+      - {pattern: X-STARTS-BACKWARDS, day: 0}
+      - {pattern: C2-LIAISON-REQUEST, day: 1}
+"""
+    good = good.replace("patterns:\n", """patterns:
+  - id: X-STARTS-BACKWARDS
+    kind: c2
+    stages: [escalation]
+    title: "Following {earlier}, {unit_short} reports"
+    capabilities: [c2]
+    methods: [email]
+    sender: higher
+    recipients: {categories: [military]}
+""", 1)
+    folder = tmp_path / "mylib"
+    folder.mkdir()
+    (folder / "lib.yaml").write_text(good, "utf-8")
+    _lib, found = library.load_library([str(folder)])
+    messages = [d.message for d in found if d.code == "library-placeholder"]
+    assert any("X-BUILD-UP-REFERS-BACK" in m and "{earlier}" in m for m in messages), messages
+    assert any("X-CELL-NAMES-ITS-SENDER" in m and "{sender_name}" in m for m in messages), messages
+    assert any("X-STORY" in m and "X-STARTS-BACKWARDS" in m for m in messages), messages
