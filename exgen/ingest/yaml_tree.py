@@ -25,6 +25,7 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from exgen.load import yaml_fast
 from exgen.load.scalars import resolve_plain, resolve_tagged
 from exgen.load.yaml_events import paused_gc
 
@@ -93,7 +94,7 @@ def parse(text: str, name: str) -> Node:
     offset = 1 if text.startswith(BOM) else 0
     loader = _LOADER(text[offset:])
     try:
-        with paused_gc():
+        with yaml_fast.object_events(), paused_gc():  # PyYAML's event objects, not exgen's tuples
             return _Builder(offset, name).run(loader)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)

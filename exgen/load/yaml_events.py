@@ -21,24 +21,24 @@ import typing as t
 from dataclasses import dataclass, field
 
 import yaml
-from yaml.events import (
-    AliasEvent,
-    DocumentStartEvent,
-    MappingEndEvent,
-    MappingStartEvent,
-    ScalarEvent,
-    SequenceEndEvent,
-    SequenceStartEvent,
-    StreamEndEvent,
-)
 
 from exgen.core import pointer
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.core.limits import EXCEL_CELL
 from exgen.core.sources import Entry, key_position
 from exgen.core.text import holds_refused
+from exgen.load import yaml_fast
 from exgen.load.scalars import SPECIAL_FIRST, STD_TAG, resolve_plain, resolve_tagged
 from exgen.load.yaml_errors import line_col, syntax
+from exgen.load.yaml_fast import (
+    ALIAS,
+    DOCUMENT_START,
+    MAPPING_START,
+    SCALAR,
+    SEQUENCE_END,
+    SEQUENCE_START,
+    STREAM_END,
+)
 
 __all__ = ["Built", "build", "line_col", "paused_gc"]
 
@@ -141,6 +141,7 @@ class _Builder:
         self.expanded = 0
         self.stack: list[tuple[t.Any, ...]] = []
         self.libyaml_too_deep: int | None = None  #: character index where libyaml's own limit hit
+        self.first: yaml_fast.Event | None = None  #: the top node's event, read while finding the document
         self.more_documents = False
         self.longest = 0  #: characters of the longest scalar, key or value, as written
         self.finite = True  #: no number read is NaN or infinite
@@ -152,11 +153,14 @@ class _Builder:
         top_shadow: list[Entry] = []
         loader = None
         try:
-            loader = _LOADER(self.text)
-            if self._document_start(loader):
-                self._nodes(loader.get_event, top, top_shadow)
-                self._document_end(loader)
-                out.complete = True
+            with yaml_fast.tuple_events() as tuples:
+                loader = _LOADER(self.text)
+                native = tuples and _LOADER is not yaml.SafeLoader  # the pure-Python parser makes objects
+                get_event = loader.get_event if native else yaml_fast.as_tuples(loader.get_event)
+                if self._document_start(get_event):
+                    self._nodes(get_event, top, top_shadow)
+                    self._document_end(get_event)
+                    out.complete = True
         except _Fatal as stop:
             self.diagnostics.append(stop.diagnostic)
         except yaml.YAMLError as problem:
@@ -171,46 +175,43 @@ class _Builder:
             out.data, out.entry = top[0], top_shadow[0]
         return out
 
-    def _document_start(self, loader: t.Any) -> bool:
+    def _document_start(self, get_event: t.Callable[[], yaml_fast.Event]) -> bool:
         """Skip to the first node; False (with ``empty-file``) when there is none.
 
         An empty first document followed by others is not an empty file: it is refused like
-        any second document.
+        any second document. The first node's event is held back for :meth:`_nodes`.
         """
-        loader.get_event()  # StreamStartEvent
-        event = loader.get_event()
-        if isinstance(event, DocumentStartEvent):
-            node = loader.peek_event()
-            if not (isinstance(node, ScalarEvent) and node.value == "" and not node.style and node.tag is None):
+        get_event()  # stream start
+        if get_event()[0] == DOCUMENT_START:
+            node = get_event()
+            kind, _, value, tag, style, _ = node
+            if not (kind == SCALAR and value == "" and not style and tag is None):
+                self.first = node
                 return True
-            loader.get_event()  # the empty node
-            loader.get_event()  # its DocumentEndEvent
-            self._document_end(loader)
+            get_event()  # its document end
+            self._document_end(get_event)
         self.diagnostics.append(error("empty-file", "the file holds no data", Location(self.display)))
         return False
 
-    def _document_end(self, loader: t.Any) -> None:
+    def _document_end(self, get_event: t.Callable[[], yaml_fast.Event]) -> None:
         """After the document: the stream must end (one document per file)."""
-        event = loader.get_event()
-        if not isinstance(event, StreamEndEvent):
+        kind, mark, *_ = get_event()
+        if kind != STREAM_END:
             self.more_documents = True
-            mark = event.start_mark
             message = "only one document per file (found a second '---')"
             raise _Fatal(self._error("yaml-syntax", message, mark.line, mark.column))
 
-    def _nodes(self, get_event: t.Callable[[], t.Any], data: t.Any, shadow: t.Any) -> None:
+    def _nodes(self, get_event: t.Callable[[], yaml_fast.Event], data: t.Any, shadow: t.Any) -> None:
         """Build the document's top node into ``data``/``shadow`` (one-item lists).
 
-        One loop over local variables on purpose: it runs once per event (~700,000 for a
-        10,000-inject file); rare paths are methods.
+        One loop over local variables on purpose: it runs once per event (~550,000 for a
+        10,000-inject file); rare paths are methods. Events are :mod:`~exgen.load.yaml_fast` tuples.
         """
         anchors = self.anchors
         stack = self.stack
         resolve = resolve_plain
         special = SPECIAL_FIRST
         nokey, discard = _NOKEY, _DISCARD
-        scalar_event, alias_event, map_start, seq_start = ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent
-        map_end, seq_end = MappingEndEvent, SequenceEndEvent
         is_map = False
         key: t.Any = nokey
         kpos = 0  # packed key position, already shifted into the high bits
@@ -218,45 +219,46 @@ class _Builder:
         token: str | int  # the new container's pointer token, kept on the stack
         depth = deepest = nodes = 0
         longest, finite, length, real = 0, True, len, float
+        scalar, map_start, seq_start, seq_end, alias = SCALAR, MAPPING_START, SEQUENCE_START, SEQUENCE_END, ALIAS
+        held: yaml_fast.Event | None = self.first
         while True:
-            event = get_event()
-            cls = event.__class__
-            if cls is scalar_event:
-                mark = event.start_mark
+            if held is None:
+                kind, mark, value, tag, style, name = get_event()
+            else:
+                (kind, mark, value, tag, style, name), held = held, None
+            if kind == scalar:
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
-                value = event.value
                 if length(value) > longest:
                     longest = length(value)
                 if is_map and key is nokey:  # a mapping key: kept as written
-                    if event.tag is not None and event.tag != "!" and event.tag != STD_TAG + "str":
-                        self._key_tag(event.tag, mark)
+                    if tag is not None and tag != "!" and tag != STD_TAG + "str":
+                        self._key_tag(tag, mark)
                     if value in data:
                         self._duplicate(value, data, shadow, mark)
                         key = discard
                     else:
                         key, kpos = value, pos << 64
-                    if event.anchor is not None:  # the key stays text, what an alias to it gives is resolved
-                        anchored = resolve(value) if not event.style else value
+                    if name is not None:  # the key stays text, what an alias to it gives is resolved
+                        anchored = resolve(value) if not style else value
                         if anchored.__class__ is real and anchored - anchored:
                             finite = False
-                        anchors[event.anchor] = (anchored, None, 1, 0)
+                        anchors[name] = (anchored, None, 1, 0)
                     continue
-                if event.tag is not None:
-                    value = self._tagged(value, event.tag, mark, key if is_map else len(data))
-                elif not event.style and (not value or value[0] in special):
+                if tag is not None:
+                    value = self._tagged(value, tag, mark, key if is_map else len(data))
+                elif not style and (not value or value[0] in special):
                     value = resolve(value)
                     if value.__class__ is real and value - value:  # NaN or infinite
                         finite = False
                 nodes += 1
                 entry: Entry = pos | kpos
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, None, 1, 0)
-            elif cls is map_start or cls is seq_start:
-                mark = event.start_mark
+                if name is not None:
+                    anchors[name] = (value, None, 1, 0)
+            elif kind <= seq_start:  # a mapping or sequence starts (the kinds are numbered in that order)
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
-                new_map = cls is map_start
-                if event.tag is not None:
-                    self._container_tag(event.tag, new_map, mark)
+                new_map = kind == map_start
+                if tag is not None:
+                    self._container_tag(tag, new_map, mark)
                 new_data: t.Any = {} if new_map else []
                 new_shadow = [pos | kpos]
                 nodes += 1
@@ -279,19 +281,19 @@ class _Builder:
                 if depth > deepest:
                     deepest = depth
                 anchor = None
-                if event.anchor is not None:
+                if name is not None:
                     marker = object()
-                    anchors[event.anchor] = marker
-                    anchor = (event.anchor, marker, nodes, deepest)
+                    anchors[name] = marker
+                    anchor = (name, marker, nodes, deepest)
                     deepest = depth
                 data, shadow, is_map, key, kpos = new_data, new_shadow, new_map, nokey, 0
                 continue
-            elif cls is map_end or cls is seq_end:
+            elif kind <= seq_end:  # it ends
                 done = tuple(shadow)  # exact size: lists over-allocate
                 if anchor is not None:
-                    name, marker, first, outer = anchor
-                    if anchors.get(name) is marker:
-                        anchors[name] = (data, done, nodes - first + 1, deepest - depth + 1)
+                    anchor_name, marker, first, outer = anchor
+                    if anchors.get(anchor_name) is marker:
+                        anchors[anchor_name] = (data, done, nodes - first + 1, deepest - depth + 1)
                     deepest = max(deepest, outer)
                 depth -= 1
                 built = shadow
@@ -300,19 +302,18 @@ class _Builder:
                     shadow[-1] = done
                 kpos = 0
                 continue
-            elif cls is alias_event:
-                mark = event.start_mark
+            elif kind == alias:
                 if is_map and key is nokey:
                     self._add("invalid-key", "an alias cannot be a mapping key", mark.line, mark.column)
                     key = discard
                     continue
                 pos = (mark.line + 1) | ((mark.column + 1) << 32)
-                target = self._alias(event.anchor, mark, depth, key if is_map else len(data))
+                target = self._alias(name, mark, depth, key if is_map else len(data))
                 value, children, size, height = target
                 nodes += size
                 deepest = max(deepest, depth + height)
                 entry = pos | kpos if children is None else (pos | kpos, *children[1:])
-            else:  # DocumentEndEvent: the top node is complete
+            else:  # the document's end: the top node is complete
                 self.longest, self.finite = longest, finite and self.finite
                 return
             if is_map:
