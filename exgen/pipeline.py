@@ -80,7 +80,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
         same, loaded = _unchanged(path, out, seed, template_dirs, selection, strict)
         if same is not None:
             return same
-    checked = check(path, strict=strict, loaded=loaded)  # a definition the check loaded is not read again
+    checked = check(path, strict=strict, loaded=loaded, split=True)  # what the check loaded is not read again
     result = Built(checked)
     if not checked.ok or checked.model is None or checked.comms is None or checked.document is None:
         return result
@@ -293,8 +293,8 @@ class Summary:
         return not has_errors(self.diagnostics)
 
 
-def _summarise(path: str, strict: bool) -> Summary:
-    result = check(path, strict=strict)
+def _summarise(path: str, strict: bool, split: bool = False) -> Summary:
+    result = check(path, strict=strict, split=split)
     return Summary(path, tuple(result.files), tuple(result.diagnostics))
 
 
@@ -306,7 +306,8 @@ def check_many(paths: t.Sequence[str], *, strict: bool = False, jobs: int | None
     """
     workers = min(len(paths), jobs or os.cpu_count() or 1)
     if workers <= 1:
-        return [_summarise(p, strict) for p in paths]
+        split = len(paths) == 1 and (jobs or 2) > 1  # one root: two cores for it, unless told one
+        return [_summarise(p, strict, split) for p in paths]
     import multiprocessing
 
     from exgen.core import processes

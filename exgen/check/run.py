@@ -35,35 +35,104 @@ class Checked:
         return [f.display for f in self.document.files] if self.document else [self.path]
 
 
-def check(path: str, *, strict: bool = False, loaded: Loaded | None = None) -> Checked:
+def check(path: str, *, strict: bool = False, loaded: Loaded | None = None, split: bool = False) -> Checked:
     """Load and validate one root definition; every problem becomes a diagnostic. ``loaded`` is
-    what :func:`exgen.load.load` already gave for ``path`` in this run (it is not read again)."""
+    what :func:`exgen.load.load` already gave for ``path`` in this run (it is not read again).
+    With ``split``, a large definition is checked on two cores (:mod:`exgen.check.split`); the
+    findings are the same."""
     from exgen.load.yaml_events import paused_gc
 
     # The collector would walk the whole growing document, model and comms picture again and
     # again (over a third of the time at 10,000 injects); what they leave is collected after.
     with paused_gc():
-        return _check(path, strict, loaded)
+        return _check(path, strict, loaded, split)
 
 
-def _check(path: str, strict: bool, loaded: Loaded | None) -> Checked:
+def _check(path: str, strict: bool, loaded: Loaded | None, split: bool) -> Checked:
     from exgen import load
-    from exgen.check import scalars, schema, semantic
+    from exgen.check import split as halves
 
     document, found = loaded if loaded is not None else load.load(path)
     found = list(found)
     result = Checked(path, document, found)
     if document is None or has_errors(found):
         return _finish(result, strict)
-    schema_found = schema.validate_data(document.data, document.sources, clean=document.clean)
+    if split and halves.worth_it(document):
+        return _finish(_two_halves(result, document), strict)
+    schema_found = _schema(document)
     result.diagnostics += schema_found
-    # A control character or an overlong text leaves the definition well-formed: the rules still run.
-    if has_errors(d for d in schema_found if d.code not in scalars.TEXT_CODES):
+    if _schema_blocks(schema_found):
         return _finish(result, strict)
+    from exgen.check import semantic
+
     stage = semantic.run(document.data, document.sources, document.register)
     result.diagnostics += stage.diagnostics
     result.model, result.comms = stage.model, stage.comms
     return _finish(result, strict)
+
+
+def _schema(document: Document) -> list[Diagnostic]:
+    from exgen.check import schema
+
+    return schema.validate_data(document.data, document.sources, clean=document.clean)
+
+
+def _schema_blocks(found: list[Diagnostic]) -> bool:
+    """True when the schema's findings stop the rules: a control character or an overlong text
+    leaves the definition well-formed, and the rules still run."""
+    from exgen.check import scalars
+
+    return has_errors(d for d in found if d.code not in scalars.TEXT_CODES)
+
+
+def _rules_half(document: Document) -> tuple[list[Diagnostic], list[Diagnostic] | None]:
+    """The helper's half: the schema's findings, then (when they allow it and the model builds)
+    the rules' findings; None for the latter otherwise."""
+    from exgen import model
+    from exgen.check import semantic
+
+    schema_found = _schema(document)
+    if _schema_blocks(schema_found):
+        return schema_found, None
+    built, _ = model.build_data(document.data, document.sources)
+    if built is None:
+        return schema_found, None
+    return schema_found, semantic.rule_findings(built, document.data, document.sources, document.register)
+
+
+def _two_halves(result: Checked, document: Document) -> Checked:
+    """The schema and rules in a forked helper, the model and comms analysis here, then merged
+    in the order the one-process path gives."""
+    from exgen import model
+    from exgen.check import semantic
+    from exgen.check.split import Helper
+
+    helper = Helper(lambda: _rules_half(document))
+    try:
+        failed: Exception | None = None
+        stage = None
+        analysed = None
+        try:  # before the schema verdict: what this finds or raises on a refused definition is dropped
+            built, model_found = model.build_data(document.data, document.sources)
+            stage = semantic.Semantic(model_found, built)
+            analysed = semantic.comms_part(built, document.sources) if built is not None else None
+        except Exception as exc:  # kept, and raised below if the schema passed
+            failed = exc
+        schema_found, ruled = helper.result()
+    except BaseException:
+        helper.stop()
+        raise
+    result.diagnostics += schema_found
+    if _schema_blocks(schema_found):
+        return result
+    if failed is not None:
+        raise failed
+    assert stage is not None
+    if analysed is not None and ruled is not None:
+        stage = semantic.finish(document.data, document.sources, stage, ruled, analysed)
+    result.diagnostics += stage.diagnostics
+    result.model, result.comms = stage.model, stage.comms
+    return result
 
 
 def _finish(result: Checked, strict: bool) -> Checked:

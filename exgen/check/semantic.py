@@ -35,10 +35,26 @@ def run(data: dict[str, t.Any], sources: Locator, register: gaps.Register | None
     if built is None:
         return result
     result.model = built
-    result.diagnostics += rules.check(built, sources)
-    result.diagnostics += gaps.check(data, register, sources)
-    result.comms = comms.analyse(built)
-    result.diagnostics += comms_findings.diagnose(result.comms, built, sources)
-    result.diagnostics += comms_effects.diagnose(result.comms, built, sources)
-    result.diagnostics = accept.apply(result.diagnostics, data, sources)
+    return finish(data, sources, result, rule_findings(built, data, sources, register), comms_part(built, sources))
+
+
+def rule_findings(built: model.Exercise, data: dict[str, t.Any], sources: Locator,
+                  register: gaps.Register | None) -> list[Diagnostic]:
+    """The rules' findings and the gap register's, on a model built from ``data``."""
+    return [*rules.check(built, sources), *gaps.check(data, register, sources)]
+
+
+def comms_part(built: model.Exercise, sources: Locator) -> tuple[comms.CommsPicture, list[Diagnostic]]:
+    """The comms picture of ``built`` and what the comms findings say of it."""
+    picture = comms.analyse(built)
+    found = comms_findings.diagnose(picture, built, sources)
+    return picture, [*found, *comms_effects.diagnose(picture, built, sources)]
+
+
+def finish(data: dict[str, t.Any], sources: Locator, result: Semantic, ruled: list[Diagnostic],
+           analysed: tuple[comms.CommsPicture, list[Diagnostic]]) -> Semantic:
+    """``result`` (the model's findings) with the rules' and the comms findings, then acceptances:
+    the same order whichever process found which."""
+    result.comms = analysed[0]
+    result.diagnostics = accept.apply([*result.diagnostics, *ruled, *analysed[1]], data, sources)
     return result

@@ -1,0 +1,98 @@
+"""Checking on two cores (:mod:`exgen.check.split`) finds exactly what one process finds."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import typing as t
+from pathlib import Path
+
+import pytest
+
+from exgen import load
+from exgen.check import run, split
+from tests.conftest import FLAGSHIP, ROOT, flagship_copy, plant
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+ROOTS = [FLAGSHIP, *sorted(p for p in (ROOT / "scenarios").glob("*/exercise.yaml") if p != FLAGSHIP)]
+_ = flagship_copy  # the fixture, used by name below
+
+
+def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[run.Checked, run.Checked]:
+    monkeypatch.setattr(split, "MIN_INJECTS", 1)
+    one = run.check(str(path))
+    loaded = load.load(str(path))
+    assert loaded[0] is not None and split.worth_it(loaded[0])
+    two = run.check(str(path), split=True)
+    return one, two
+
+
+@pytest.mark.parametrize("path", ROOTS, ids=lambda p: p.parent.name)
+def test_two_halves_find_what_one_process_finds(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    one, two = _both(path, monkeypatch)
+    assert two.diagnostics == one.diagnostics
+    assert one.model is not None and two.model == one.model
+    assert one.comms is not None and two.comms == one.comms
+
+
+def test_a_definition_the_schema_refuses_gives_only_the_schema_findings(
+        flagship_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A start time that is not a time: the model could not be built from it; the schema says why.
+    plant(flagship_copy.parent / "injects" / "day1.yaml", "time: \"D+0 06:30\"", "time: [not, a, time]")
+    one, two = _both(flagship_copy, monkeypatch)
+    assert any(d.code.startswith("schema") for d in one.diagnostics)
+    assert two.diagnostics == one.diagnostics
+    assert two.model is None and one.model is None
+
+
+def test_the_helper_result_comes_back() -> None:
+    parent = os.getpid()
+    assert split.Helper(lambda: ("child" if os.getpid() != parent else "here", [1, 2])).result() == ("child", [1, 2])
+
+
+def test_a_helper_that_dies_is_replaced_by_the_work_done_here() -> None:
+    parent = os.getpid()
+
+    def work() -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        return "done here"
+
+    assert split.Helper(work).result() == "done here"
+
+
+def test_a_failure_in_the_helper_is_raised_here_as_in_one_process() -> None:
+    def work() -> int:
+        raise ValueError("the same error either way")
+
+    with pytest.raises(ValueError, match="the same error either way"):
+        split.Helper(work).result()
+
+
+def test_stopping_kills_and_reaps_the_helper() -> None:
+    helper = split.Helper(lambda: time.sleep(60))
+    helper.stop()
+    with pytest.raises(ProcessLookupError):
+        os.kill(helper.pid, 0)
+
+
+def test_no_helper_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(split, "MIN_INJECTS", 1)
+    document = load.load(str(FLAGSHIP))[0]
+    assert document is not None and split.worth_it(document)
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not split.worth_it(document)
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_a_small_definition_is_checked_in_one_process() -> None:
+    document = load.load(str(FLAGSHIP))[0]
+    assert document is not None
+    injects = t.cast("list[t.Any]", document.data["injects"])
+    assert len(injects) < split.MIN_INJECTS and not split.worth_it(document)
