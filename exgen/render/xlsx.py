@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import io
 import json
-import math
 import typing as t
 
 from exgen.render.convert import ConvertError, Data, document_date
 from exgen.render.xlsx_print import DEFAULT_PT, HEADER_IN, MARGINS_IN, column_breaks, print_scale
 from exgen.render.xlsx_protect import add_validations, protect_sheet, structure_locked
+from exgen.render.xlsx_rows import RowHeights, fit_row, write_cell, write_rows
+from exgen.render.xlsx_spec import Spec, kind
 
 #: Cell-format properties a spec may use (XlsxWriter names), with the JSON type each takes.
 FORMAT_PROPERTIES: dict[str, type | tuple[type, ...]] = {
@@ -29,55 +30,7 @@ DOC_PROPERTIES = ("title", "subject", "author", "manager", "company", "category"
 SHEET_KEYS = {"name", "columns", "rows", "header", "freeze", "autofilter", "landscape", "fit_to_width",
               "print_header", "print_footer", "repeat_header", "merges", "validations", "tab_color",
               "header_format", "zoom", "row_heights", "pick", "print_min_pt", "row_levels", "protect", "hidden"}
-MAX_CELL = 32767
 _INVALID_SHEET_CHARS = set("[]:*?/\\")
-
-
-class _Spec:
-    """Shape checks with a JSON-path in every message (``sheets[2].rows[14][3]``)."""
-
-    @staticmethod
-    def fail(where: str, message: str) -> t.NoReturn:
-        raise ConvertError(f"xlsx spec {where}: {message}")
-
-    @classmethod
-    def obj(cls, value: t.Any, where: str, allowed: t.Iterable[str] | None = None) -> Data:
-        if not isinstance(value, dict):
-            cls.fail(where, f"expected an object, got {_kind(value)}")
-        if allowed is not None:
-            unknown = sorted(set(value) - set(allowed))
-            if unknown:
-                cls.fail(where, f"unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
-        return value
-
-    @classmethod
-    def arr(cls, value: t.Any, where: str) -> list[t.Any]:
-        if not isinstance(value, list):
-            cls.fail(where, f"expected an array, got {_kind(value)}")
-        return value
-
-    @classmethod
-    def string(cls, value: t.Any, where: str) -> str:
-        if not isinstance(value, str):
-            cls.fail(where, f"expected a string, got {_kind(value)}")
-        return value
-
-    @classmethod
-    def integer(cls, value: t.Any, where: str, lo: int = 0, hi: int = 1_048_575) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            cls.fail(where, f"expected an integer {lo}–{hi}, got {value!r}")
-        return value
-
-    @classmethod
-    def number(cls, value: t.Any, where: str, lo: float = 0, hi: float = 255) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not lo <= value <= hi:
-            cls.fail(where, f"expected a number {lo:g}–{hi:g}, got {value!r}")
-        return float(value)
-
-
-def _kind(value: t.Any) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean", type(None): "null",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
 
 
 def _header_footer(value: t.Any, where: str) -> str:
@@ -89,25 +42,25 @@ def _header_footer(value: t.Any, where: str) -> str:
     >>> _header_footer({"center": "A & B", "right": "Page {page} of {pages}"}, "x")
     '&CA && B&RPage &P of &N'
     """
-    parts = _Spec.obj(value, where, ("left", "center", "right"))
+    parts = Spec.obj(value, where, ("left", "center", "right"))
     out = []
     for key, code in (("left", "&L"), ("center", "&C"), ("right", "&R")):
         if key in parts:
-            text = _Spec.string(parts[key], f"{where}.{key}").replace("&", "&&")
+            text = Spec.string(parts[key], f"{where}.{key}").replace("&", "&&")
             text = text.replace("{page}", "&P").replace("{pages}", "&N").replace("{sheet}", "&A")
             out.append(code + text)
     result = "".join(out)
     if len(result) > 255:
-        _Spec.fail(where, f"header/footer text is {len(result)} characters; Excel allows 255")
+        Spec.fail(where, f"header/footer text is {len(result)} characters; Excel allows 255")
     return result
 
 
 def _sheet_name(value: t.Any, where: str, seen: set[str]) -> str:
-    name = _Spec.string(value, where)
+    name = Spec.string(value, where)
     if not name or len(name) > 31 or set(name) & _INVALID_SHEET_CHARS or name.startswith("'"):
-        _Spec.fail(where, f"sheet name {name!r} must be 1–31 characters without []:*?/\\ or a leading '")
+        Spec.fail(where, f"sheet name {name!r} must be 1–31 characters without []:*?/\\ or a leading '")
     if name.lower() in seen:
-        _Spec.fail(where, f"sheet name {name!r} is used twice")
+        Spec.fail(where, f"sheet name {name!r} is used twice")
     seen.add(name.lower())
     return name
 
@@ -132,7 +85,7 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
                      "validations": [{"column": 16, "list": ["Planned", "Delivered"]}],
                      "tab_color": "#1F3A5F", "zoom": 100}]}
 
-    Every string is written with ``write_string`` (never a formula, URL or number), and the
+    Every string is written as a string cell (never a formula, URL or number), and the
     workbook's creation date is STARTEX, so the bytes depend on the spec alone. A spec of the
     wrong shape is a ConvertError naming the place, e.g. ``sheets[1].rows[3][2]``.
     """
@@ -141,35 +94,38 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
     except json.JSONDecodeError as exc:
         raise ConvertError(f"the template did not produce valid JSON: {exc.msg} at line {exc.lineno} "
                            f"column {exc.colno}") from None
-    spec = _Spec.obj(spec, "(top level)", ("properties", "formats", "sheets", "protect_structure"))
-    sheets = _Spec.arr(spec.get("sheets"), "sheets")
+    spec = Spec.obj(spec, "(top level)", ("properties", "formats", "sheets", "protect_structure"))
+    sheets = Spec.arr(spec.get("sheets"), "sheets")
     if not sheets:
-        _Spec.fail("sheets", "a workbook needs at least one sheet")
+        Spec.fail("sheets", "a workbook needs at least one sheet")
 
     import xlsxwriter
 
+    from exgen.render.xlsx_fast import fast_workbook
+
     buffer = io.BytesIO()
     book_class = structure_locked(xlsxwriter.Workbook) if spec.get("protect_structure") is True else xlsxwriter.Workbook
+    book_class = fast_workbook(book_class)  # the same bytes, sooner (exgen.render.xlsx_fast)
     workbook = book_class(buffer, {
         "in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
         "strings_to_urls": False, "nan_inf_to_errors": False,
     })
-    props = _Spec.obj(spec.get("properties", {}), "properties", DOC_PROPERTIES)
-    workbook.set_properties({**{k: _Spec.string(v, f"properties.{k}") for k, v in props.items()},
+    props = Spec.obj(spec.get("properties", {}), "properties", DOC_PROPERTIES)
+    workbook.set_properties({**{k: Spec.string(v, f"properties.{k}") for k, v in props.items()},
                              "created": document_date(context).replace(tzinfo=None)})
     formats = {name: workbook.add_format(_format_props(p, f"formats.{name}"))
-               for name, p in _Spec.obj(spec.get("formats", {}), "formats").items()}
+               for name, p in Spec.obj(spec.get("formats", {}), "formats").items()}
 
     def fmt(name: t.Any, where: str) -> t.Any:
         if name is None:
             return None
         if not isinstance(name, str) or name not in formats:
-            _Spec.fail(where, f"unknown format {name!r} (defined: {', '.join(sorted(formats)) or 'none'})")
+            Spec.fail(where, f"unknown format {name!r} (defined: {', '.join(sorted(formats)) or 'none'})")
         return formats[name]
 
     seen: set[str] = set()
     for s, raw in enumerate(sheets):
-        _write_sheet(workbook, _Spec.obj(raw, f"sheets[{s}]", SHEET_KEYS), f"sheets[{s}]", seen, fmt)
+        _write_sheet(workbook, Spec.obj(raw, f"sheets[{s}]", SHEET_KEYS), f"sheets[{s}]", seen, fmt)
     try:
         workbook.close()
     except Exception as exc:  # XlsxWriter's own checks on the final workbook
@@ -178,11 +134,11 @@ def json_to_xlsx(text: str, context: Data) -> bytes:
 
 
 def _format_props(value: t.Any, where: str) -> Data:
-    props = _Spec.obj(value, where, FORMAT_PROPERTIES)
+    props = Spec.obj(value, where, FORMAT_PROPERTIES)
     for key, v in props.items():
         expected = FORMAT_PROPERTIES[key]
         if isinstance(v, bool) and expected is not bool or not isinstance(v, expected):
-            _Spec.fail(f"{where}.{key}", f"expected {getattr(expected, '__name__', 'a number')}, got {_kind(v)}")
+            Spec.fail(f"{where}.{key}", f"expected {getattr(expected, '__name__', 'a number')}, got {kind(v)}")
     return dict(props)
 
 
@@ -198,64 +154,54 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
 
     pick: list[int] | None = None
     if "pick" in sheet:
-        pick = [_Spec.integer(i, f"{where}.pick[{n}]", 0, 16383)
-                for n, i in enumerate(_Spec.arr(sheet["pick"], f"{where}.pick"))]
-    columns = _Spec.arr(sheet.get("columns", []), f"{where}.columns")
+        pick = [Spec.integer(i, f"{where}.pick[{n}]", 0, 16383)
+                for n, i in enumerate(Spec.arr(sheet["pick"], f"{where}.pick"))]
+    columns = Spec.arr(sheet.get("columns", []), f"{where}.columns")
     if len(columns) > 16384:
-        _Spec.fail(f"{where}.columns", "more than 16,384 columns")
+        Spec.fail(f"{where}.columns", "more than 16,384 columns")
     header = sheet.get("header", True)
     if not isinstance(header, bool):
-        _Spec.fail(f"{where}.header", f"expected a boolean, got {_kind(header)}")
+        Spec.fail(f"{where}.header", f"expected a boolean, got {kind(header)}")
     header_format = fmt(sheet.get("header_format"), f"{where}.header_format")
     auto_heights = sheet.get("row_heights", "default")
     if auto_heights not in ("auto", "default"):
-        _Spec.fail(f"{where}.row_heights", "expected \"auto\" (estimate from wrapped text) or \"default\"")
+        Spec.fail(f"{where}.row_heights", "expected \"auto\" (estimate from wrapped text) or \"default\"")
     widths: list[float] = []
     col_formats: list[t.Any] = []
     for c, col in enumerate(columns):
         cw = f"{where}.columns[{c}]"
-        col = _Spec.obj(col, cw, ("header", "width", "format", "hidden"))
-        width = _Spec.number(col.get("width", 10), f"{cw}.width")
+        col = Spec.obj(col, cw, ("header", "width", "format", "hidden"))
+        width = Spec.number(col.get("width", 10), f"{cw}.width")
         widths.append(width)
         col_formats.append(fmt(col.get("format"), f"{cw}.format"))
         ws.set_column(c, c, width, col_formats[-1], {"hidden": True} if col.get("hidden") is True else None)
         if header:
-            ws.write_string(0, c, _Spec.string(col.get("header", ""), f"{cw}.header"), header_format)
+            ws.write_string(0, c, Spec.string(col.get("header", ""), f"{cw}.header"), header_format)
     first = 1 if header else 0
-    rows = _Spec.arr(sheet.get("rows", []), f"{where}.rows")
+    rows = Spec.arr(sheet.get("rows", []), f"{where}.rows")
     if first + len(rows) > 1_048_576:
-        _Spec.fail(f"{where}.rows", f"{len(rows)} rows exceed Excel's 1,048,576")
+        Spec.fail(f"{where}.rows", f"{len(rows)} rows exceed Excel's 1,048,576")
     width = len(columns)
     if header and auto_heights == "auto":
-        height = _fit_row([{"value": c.get("header", ""), "format": None} for c in columns], widths,
-                          [header_format] * len(columns), lambda name, where: None)
+        height = fit_row([{"value": c.get("header", ""), "format": None} for c in columns], widths,
+                         [header_format] * len(columns), lambda name, where: None)
         if height:
             ws.set_row(0, height)
-    levels = [_Spec.integer(v, f"{where}.row_levels[{n}]", 0, 7)
-              for n, v in enumerate(_Spec.arr(sheet.get("row_levels", []), f"{where}.row_levels"))]
+    levels = [Spec.integer(v, f"{where}.row_levels[{n}]", 0, 7)
+              for n, v in enumerate(Spec.arr(sheet.get("row_levels", []), f"{where}.row_levels"))]
     if levels:  # grouped rows fold into the row above them (a heading), Excel's +/- at the left
         ws.outline_settings(True, False, True, False)
-    for r, row in enumerate(rows):
-        rw = f"{where}.rows[{r}]"
-        row = _Spec.arr(row, rw)
-        if pick is not None:
-            row = [row[i] if i < len(row) else None for i in pick]
-        for c, cell in enumerate(row):
-            _write_cell(ws, first + r, c, cell, f"{rw}[{c}]", fmt)
-        width = max(width, len(row))
-        height = _fit_row(row, widths, col_formats, fmt) if auto_heights == "auto" else None
-        level = levels[r] if r < len(levels) else 0
-        if height or level:
-            ws.set_row(first + r, height, None, {"level": level} if level else None)
+    heights = RowHeights(widths, col_formats) if auto_heights == "auto" else None
+    width = max(width, write_rows(ws, rows, where, first, pick, heights, levels, fmt))
     last_row = first + len(rows) - 1
-    for m, merge in enumerate(_Spec.arr(sheet.get("merges", []), f"{where}.merges")):
+    for m, merge in enumerate(Spec.arr(sheet.get("merges", []), f"{where}.merges")):
         mw = f"{where}.merges[{m}]"
-        merge = _Spec.obj(merge, mw, ("range", "value", "format"))
-        box = [_Spec.integer(v, f"{mw}.range[{i}]") for i, v in enumerate(_Spec.arr(merge.get("range"), f"{mw}.range"))]
+        merge = Spec.obj(merge, mw, ("range", "value", "format"))
+        box = [Spec.integer(v, f"{mw}.range[{i}]") for i, v in enumerate(Spec.arr(merge.get("range"), f"{mw}.range"))]
         if len(box) != 4 or box[0] > box[2] or box[1] > box[3] or box[:2] == box[2:]:
-            _Spec.fail(f"{mw}.range", "expected [first_row, first_col, last_row, last_col] spanning 2+ cells")
+            Spec.fail(f"{mw}.range", "expected [first_row, first_col, last_row, last_col] spanning 2+ cells")
         ws.merge_range(*box, "", fmt(merge.get("format"), f"{mw}.format"))
-        _write_cell(ws, box[0], box[1], merge.get("value", ""), f"{mw}.value", fmt,
+        write_cell(ws, box[0], box[1], merge.get("value", ""), f"{mw}.value", fmt,
                     default=fmt(merge.get("format"), f"{mw}.format"))
     add_validations(ws, sheet.get("validations", []), f"{where}.validations", first, last_row)
     protect_sheet(ws, sheet, where)
@@ -264,80 +210,17 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         _print_width(ws, sheet, where, widths, min(sizes or {DEFAULT_PT}))
 
 
-def _fit_row(cells: list[t.Any], widths: list[float], col_formats: list[t.Any],
-             fmt: t.Callable[[t.Any, str], t.Any]) -> float | None:
-    """A row's height from its wrapped text (an estimate, the same on every machine); None when
-    the default height holds it.
-
-    Excel sizes such rows when it draws them, but LibreOffice keeps the default height of an
-    XLSX row, which clips wrapped text; an explicit height shows the whole cell in both.
-    """
-    lines = 1
-    size = 11.0
-    for c, cell in enumerate(cells):
-        cell_format = col_formats[c] if c < len(col_formats) else None
-        span = 1
-        if isinstance(cell, dict):
-            cell_format = fmt(cell.get("format"), "") if cell.get("format") is not None else cell_format
-            span = cell.get("span", 1) if isinstance(cell.get("span", 1), int) else 1
-            cell = cell.get("value")
-        if not isinstance(cell, str) or not cell:
-            continue
-        if cell_format is not None:
-            size = max(size, float(getattr(cell_format, "font_size", 11) or 11))
-        if cell_format is not None and getattr(cell_format, "text_wrap", False) and c < len(widths):
-            # A column width counts '0' digits; running text averages ~1.15 characters per digit.
-            per_line = max(1, int(sum(widths[c:c + max(1, span)]) * 1.15))  # a merged cell: its columns
-            count = sum(max(1, math.ceil(len(part) / per_line)) for part in cell.split("\n"))
-        else:
-            count = cell.count("\n") + 1
-        lines = max(lines, count)
-    needed = lines * size * 1.3 + 3
-    return min(409.0, round(needed, 1)) if needed > 16 else None
-
-
-def _write_cell(ws: t.Any, row: int, col: int, cell: t.Any, where: str,
-                fmt: t.Callable[[t.Any, str], t.Any], default: t.Any = None) -> None:
-    """One cell: a string (always literal text), a finite number, null, or {value, format, span}.
-
-    ``span`` merges the cell with the next span-1 cells of its row (a banner or title line).
-    """
-    cell_format = default
-    if isinstance(cell, dict):
-        cell = _Spec.obj(cell, where, ("value", "format", "span"))
-        cell_format = fmt(cell.get("format"), f"{where}.format")
-        span = _Spec.integer(cell.get("span", 1), f"{where}.span", 1, 16384 - col)
-        cell = cell.get("value")
-        if span > 1:
-            ws.merge_range(row, col, row, col + span - 1, "", cell_format)
-    if col > 16383:
-        _Spec.fail(where, "beyond Excel's 16,384 columns")
-    if cell is None:
-        if cell_format is not None:
-            ws.write_blank(row, col, None, cell_format)
-    elif isinstance(cell, str):
-        if len(cell) > MAX_CELL:
-            cell = cell[: MAX_CELL - 14] + " … (truncated)"
-        ws.write_string(row, col, cell, cell_format)
-    elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        if not math.isfinite(cell):
-            _Spec.fail(where, "numbers must be finite")
-        ws.write_number(row, col, cell, cell_format)
-    else:
-        _Spec.fail(where, f"a cell is a string, a number, null or {{value, format}}; got {_kind(cell)}")
-
-
 def _sheet_layout(ws: t.Any, sheet: Data, where: str, header: bool, first: int, last_row: int, width: int) -> None:
     """Frozen panes, autofilter and the printed page (A4, landscape, fit to width, banners)."""
     if "freeze" in sheet:
-        pane = _Spec.arr(sheet["freeze"], f"{where}.freeze")
+        pane = Spec.arr(sheet["freeze"], f"{where}.freeze")
         if len(pane) != 2:
-            _Spec.fail(f"{where}.freeze", "expected [rows, columns] to keep in view")
-        ws.freeze_panes(_Spec.integer(pane[0], f"{where}.freeze[0]"),
-                        _Spec.integer(pane[1], f"{where}.freeze[1]", 0, 16383))
+            Spec.fail(f"{where}.freeze", "expected [rows, columns] to keep in view")
+        ws.freeze_panes(Spec.integer(pane[0], f"{where}.freeze[0]"),
+                        Spec.integer(pane[1], f"{where}.freeze[1]", 0, 16383))
     if sheet.get("autofilter") is True and width:
         if not header:
-            _Spec.fail(f"{where}.autofilter", "an autofilter needs the header row")
+            Spec.fail(f"{where}.autofilter", "an autofilter needs the header row")
         ws.autofilter(0, 0, max(last_row, 0), width - 1)
     ws.set_paper(9)  # A4
     ws.set_margins(*MARGINS_IN)
@@ -350,9 +233,9 @@ def _sheet_layout(ws: t.Any, sheet: Data, where: str, header: bool, first: int, 
     if "print_footer" in sheet:
         ws.set_footer(_header_footer(sheet["print_footer"], f"{where}.print_footer"), {"margin": HEADER_IN})
     if "tab_color" in sheet:
-        ws.set_tab_color(_Spec.string(sheet["tab_color"], f"{where}.tab_color"))
+        ws.set_tab_color(Spec.string(sheet["tab_color"], f"{where}.tab_color"))
     if "zoom" in sheet:
-        ws.set_zoom(_Spec.integer(sheet["zoom"], f"{where}.zoom", 10, 400))
+        ws.set_zoom(Spec.integer(sheet["zoom"], f"{where}.zoom", 10, 400))
 
 
 
@@ -363,7 +246,7 @@ def _print_width(ws: t.Any, sheet: Data, where: str, widths: list[float], smalle
     if "print_min_pt" not in sheet:
         ws.fit_to_pages(1, 0)
         return
-    min_pt = _Spec.number(sheet["print_min_pt"], f"{where}.print_min_pt", 1, 72)
+    min_pt = Spec.number(sheet["print_min_pt"], f"{where}.print_min_pt", 1, 72)
     columns = sheet.get("columns", [])
     visible = [0.0 if col.get("hidden") is True else w for w, col in zip(widths, columns, strict=False)]
     scale = print_scale(visible, smallest, sheet.get("landscape") is True, min_pt)
