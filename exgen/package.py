@@ -171,13 +171,17 @@ def put_chunks(folder: Path, rel: str, chunks: t.Iterable[bytes]) -> tuple[str, 
     manifest entry ``(rel, sha256, size)``. A failed write is a PackageError.
 
     Safe to call from several processes at once: each file has one writer, and folders are
-    created with ``exist_ok``.
+    created with ``exist_ok``. A folder is made only when the file cannot be opened without it
+    (10,000 inject cards share one folder: two system calls fewer for each).
     """
     dest = folder.joinpath(*check_relative(rel).split("/"))
     digest, size = hashlib.sha256(), 0
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        out = dest.open("wb")
+        try:
+            out = dest.open("wb")
+        except FileNotFoundError:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            out = dest.open("wb")
     except OSError as exc:
         raise _write_error(rel, exc) from None
     with out:

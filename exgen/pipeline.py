@@ -74,6 +74,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
     from exgen.render.outputs import output_names, select_audiences, select_outputs
     from exgen.render.plan import count_renders
+    from exgen.render.precompile import Early
     loaded = None
     selection = _selection(only, audience)
     if not rebuild:
@@ -108,36 +109,39 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
                 "players, excon, evaluators, role-players, all", Location(path))])
             return result
         templates = selected
-    enrichment = enrich.enrich(checked.model, seed)
-    findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
-    ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
-    ctx["definition"] = checked.document.data  # data/exercise.json carries it for ad-hoc injects in conduct
-    total = count_renders(templates, ctx)
-    done = 0
+    # A helper compiles the templates while the context is built (they are needed only then).
+    with Early(tuple(Path(d) for d in template_dirs), limits or DEFAULT_LIMITS) as early:
+        enrichment = enrich.enrich(checked.model, seed)
+        findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
+        ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
+        ctx["definition"] = checked.document.data  # data/exercise.json carries it for ad-hoc injects in conduct
+        total = count_renders(templates, ctx)
+        done = 0
 
-    def tick(n: int) -> None:
-        nonlocal done
-        done += n
-        if progress:
-            progress(done, total)
+        def tick(n: int) -> None:
+            nonlocal done
+            done += n
+            if progress:
+                progress(done, total)
 
-    info = manifest_info(checked.document, seed, enrichment.faker_version)
-    if only is not None:
-        info["only"] = sorted({s.name for s in templates.outputs})
-    if audience is not None:
-        info["audience"] = sorted({s.audience for s in templates.outputs})
-    key = _build_key(manifest_inputs(checked.document), seed, template_dirs, selection, strict)
-    try:
-        limits = limits or DEFAULT_LIMITS
-        with package.Writer(Path(out), force=force, max_size=limits.package_size) as writer:
-            render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick, limits=limits)
-            written = writer.commit(info)
-    except RenderError as exc:
-        checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
-        return result
-    except package.PackageError as exc:
-        checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(exc.code, str(exc), Location(out))])
-        return result
+        info = manifest_info(checked.document, seed, enrichment.faker_version)
+        if only is not None:
+            info["only"] = sorted({s.name for s in templates.outputs})
+        if audience is not None:
+            info["audience"] = sorted({s.audience for s in templates.outputs})
+        key = _build_key(manifest_inputs(checked.document), seed, template_dirs, selection, strict)
+        try:
+            limits = limits or DEFAULT_LIMITS
+            with package.Writer(Path(out), force=force, max_size=limits.package_size) as writer:
+                render_into(templates, ctx, writer, jobs=jobs or default_jobs(), progress=tick, limits=limits,
+                            early=early)
+                written = writer.commit(info)
+        except RenderError as exc:
+            checked.diagnostics = sort_diagnostics([*checked.diagnostics, exc.diagnostic])
+            return result
+        except package.PackageError as exc:
+            checked.diagnostics = sort_diagnostics([*checked.diagnostics, error(exc.code, str(exc), Location(out))])
+            return result
     result.written = written
     result.files, result.size = written.files, written.size
     _remember(Path(out), key)

@@ -134,23 +134,42 @@ class _ContextBuilder:
         for ev in model.evaluators:
             for obj in ev.objectives:
                 self.evaluated[obj].append(ev.id)
+        self.controlled: dict[str, list[str]] = defaultdict(list)
+        for inj in model.injects:
+            if inj.controller:
+                self.controlled[inj.controller].append(inj.id)
+        # Tens of thousands of times and references at 10,000 injects, most of them repeated:
+        # each is worked out once (a DTG costs a strftime) and handed out as a new dict.
+        self._times: dict[int, Data] = {}
+        self._refs: dict[str, tuple[str, str]] = {}
 
     def when(self, minutes: int) -> Data:
         """A time as every template gets it: minutes from STARTEX, D-time, DTG and exercise day."""
-        start = self.m.info.startex
-        return {"time": minutes, "dtime": format_dtime(minutes, start), "dtg": format_dtg(minutes, start),
+        known = self._times.get(minutes)
+        if known is None:
+            start = self.m.info.startex
+            known = self._times[minutes] = {
+                "time": minutes, "dtime": format_dtime(minutes, start), "dtg": format_dtg(minutes, start),
                 "day": (minutes + start.hour * 60 + start.minute) // 1440}
+        return dict(known)
 
     def ref(self, ident: str | None) -> Data | None:
         """A short reference to any named element: id, display name and what it is."""
         if ident is None:
             return None
+        known = self._refs.get(ident)
+        if known is None:
+            known = self._refs[ident] = self._named(ident)
+        return {"id": ident, "name": known[0], "kind": known[1]}
+
+    def _named(self, ident: str) -> tuple[str, str]:
+        """The display name of the element with id ``ident`` and what it is."""
         for kind, label in (("units", "unit"), ("role_players", "role player"), ("cells", "cell"),
                             ("controllers", "controller")):
             item = self.m.get(kind, ident)
             if item is not None:
-                return {"id": ident, "name": self.display_name(kind, item), "kind": label}
-        return {"id": ident, "name": ident, "kind": "unknown"}
+                return self.display_name(kind, item), label
+        return ident, "unknown"
 
     def display_name(self, kind: str, item: t.Any) -> str:
         if kind == "units":
@@ -305,7 +324,7 @@ class _ContextBuilder:
     def controller(self, c: t.Any) -> Data:
         return {"id": c.id, "cell": self.ref(c.cell), "name": self.display_name("controllers", c),
                 "units": [self.ref(u) for u in c.units], "persona": None,
-                "injects": [i.id for i in self.m.injects if i.controller == c.id]}
+                "injects": list(self.controlled.get(c.id, []))}
 
     def evaluator(self, e: t.Any) -> Data:
         role = "Evaluator, " + ", ".join(e.objectives) if e.objectives else "Evaluator"

@@ -25,12 +25,13 @@ from exgen.render.limits import DEFAULT, Limits
 from exgen.render.outputs import TemplateSet, with_documents
 from exgen.render.parallel import render_forked
 from exgen.render.plan import plan
+from exgen.render.precompile import Early
 from exgen.render.task import render_task, run_conversion
 
 
 def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: package.Writer, *,
                 jobs: int = 1, progress: t.Callable[[int], None] | None = None,
-                limits: Limits = DEFAULT) -> None:
+                limits: Limits = DEFAULT, early: Early | None = None) -> None:
     """Render every declared output straight into ``writer``'s temporary directory.
 
     Nothing is held in memory beyond the file being rendered. Where the platform can fork,
@@ -41,7 +42,8 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
     Conversions (PDF, XLSX) always run in a new Python process each, see
     :data:`~exgen.render.task.Pending`. Each output renders from the context of its audience
     (:mod:`~exgen.render.audience`), prepared here once for all the workers. Failures are
-    :class:`~exgen.render.errors.RenderError`.
+    :class:`~exgen.render.errors.RenderError`. ``early`` holds the templates a helper began
+    compiling when the build started (:class:`~exgen.render.precompile.Early`).
     """
     for filename, reason in refused_declarations(templates.user_dirs):
         raise RenderError(error("template-file", f"refused to read a template: {reason}",
@@ -52,7 +54,8 @@ def render_into(templates: TemplateSet, context: dict[str, t.Any], writer: packa
         return
     with _scratch_folder() as scratch:
         if "fork" in multiprocessing.get_all_start_methods():
-            render_forked(templates, context, tasks, writer, scratch, max(1, min(jobs, len(tasks))), progress, limits)
+            render_forked(templates, context, tasks, writer, scratch, max(1, min(jobs, len(tasks))), progress, limits,
+                          early)
             return
         env = environment(templates.user_dirs)
         for index, task in enumerate(tasks):

@@ -31,7 +31,7 @@ from exgen.render.errors import RenderError
 from exgen.render.limits import DEFAULT, Limits
 from exgen.render.outputs import TemplateSet
 from exgen.render.plan import Job
-from exgen.render.precompile import precompile
+from exgen.render.precompile import Early, precompile
 from exgen.render.task import Pending, render_task, run_conversion
 
 #: How much lower the scheduling priority of rendering workers is than that of the converter
@@ -109,7 +109,8 @@ class ForkState:
 
 def render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list[list[Job]],
                   writer: package.Writer, scratch: Path, workers: int,
-                  progress: t.Callable[[int], None] | None, build_limits: Limits = DEFAULT) -> None:
+                  progress: t.Callable[[int], None] | None, build_limits: Limits = DEFAULT,
+                  early: Early | None = None) -> None:
     """Render ``tasks`` in ``workers`` forked processes, recording every file in ``writer`` as
     its task or conversion ends. A failure is a RenderError, a worker that died included.
 
@@ -117,8 +118,8 @@ def render_forked(templates: TemplateSet, context: dict[str, t.Any], tasks: list
     processes at once instead of waiting for them; a worker or converter whose parent dies is
     killed by the kernel (:func:`exgen.core.processes.die_with_parent`).
     """
-    # Compiled once here (with a helper process), inherited by every worker.
-    precompile(environment(templates.user_dirs), [spec.template for spec in templates.outputs], build_limits)
+    # Compiled once here (by a helper process, ``early`` when the build started one), inherited by every worker.
+    precompile(environment(templates.user_dirs), [spec.template for spec in templates.outputs], build_limits, early)
     state = ForkState(templates, context, tasks, writer.tmp, scratch, build_limits, os.getpid())
     gc.freeze()  # the inherited context stays shared: the collector does not touch its pages
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),

@@ -21,8 +21,9 @@ CHUNK = 250
 def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
     """Every rendering, grouped into tasks for worker processes, the slowest kinds first.
 
-    Conversions (the PDF book, the XLSX workbook) cost the most, so they start first and the
-    many small renderings fill the other workers around them. Output lines that render the
+    Conversions (the PDF book, the XLSX workbook) cost the most, so they start first, then the
+    other whole-package documents, and the chunks of outputs rendered once per item for more
+    than :data:`CHUNK` items (the inject cards) fill the workers at the end. Output lines that render the
     same template for the same items (the book as HTML and as PDF) share a task, the
     converted one first, so the template is rendered once for both (a template sees the
     context of its audience and its item, never which output line it renders for). A per-item
@@ -32,14 +33,17 @@ def plan(templates: TemplateSet, context: dict[str, t.Any]) -> list[list[Job]]:
     groups: dict[tuple[str, str, str], list[OutputSpec]] = {}
     for spec in templates.outputs:
         groups.setdefault((spec.template, spec.per, spec.audience), []).append(spec)
-    tasks: list[list[Job]] = []
+    tasks: list[tuple[int, list[Job]]] = []
+    order = {"typst": 0, "xlsx": 1}
     for (_, per, who), specs in groups.items():
         specs.sort(key=lambda s: s.convert == "text")  # stable: conversions first, else declared order
         items = _items(context, per, who)
-        tasks += [[(spec, item) for item in items[i:i + CHUNK] for spec in specs]
+        # The chunks of an output split into several tasks (the inject cards) come last: many small
+        # tasks fill both workers to the end, where a large one would leave one worker idle.
+        rank = order.get(specs[0].convert, 3 if len(items) > CHUNK else 2)
+        tasks += [(rank, [(spec, item) for item in items[i:i + CHUNK] for spec in specs])
                   for i in range(0, len(items), CHUNK)]
-    order = {"typst": 0, "xlsx": 1}
-    return sorted(tasks, key=lambda task: order.get(task[0][0].convert, 2))
+    return [task for _, task in sorted(tasks, key=lambda ranked: ranked[0])]
 
 
 def count_renders(templates: TemplateSet, context: dict[str, t.Any]) -> int:

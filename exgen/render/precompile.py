@@ -17,6 +17,7 @@ import contextlib
 import gc
 import os
 import typing as t
+from pathlib import Path
 
 import jinja2
 
@@ -29,12 +30,14 @@ MIN_SHARED = 16
 
 
 def precompile(env: jinja2.Environment, used: t.Iterable[str] = (),
-               build_limits: render_limits.Limits = render_limits.DEFAULT) -> None:
+               build_limits: render_limits.Limits = render_limits.DEFAULT, early: Early | None = None) -> None:
     """Compile every template ``env`` can load that a build of the set whose outputs render ``used``
-    may need (a template that does not compile is left for the rendering that needs it to report)."""
+    may need (a template that does not compile is left for the rendering that needs it to report).
+    What an :class:`Early` helper compiled for ``env`` is loaded, not compiled again."""
     names = buildable(env, used)
-    if len(names) < MIN_SHARED or not hasattr(os, "fork"):
-        _compile(env, names)
+    handed = early.take(env) if early is not None else {}
+    if handed or len(names) < MIN_SHARED or not hasattr(os, "fork"):
+        _compile(env, names, handed)
         return
     ours, theirs = _halves(env, names)
     helper = _Helper(env, theirs, build_limits)
@@ -46,6 +49,51 @@ def precompile(env: jinja2.Environment, used: t.Iterable[str] = (),
         raise
     helper.stop()
     _compile(env, theirs, handed)
+
+
+class Early:
+    """Every template of a build's template set, compiled by a helper forked as the build starts.
+
+    Compiling from source takes a second of CPU at every first build; a helper started before the
+    definition is checked compiles while the building process checks it and builds the render
+    context, on the core those leave free, and hands its bytecode over when the rendering needs
+    it (:func:`precompile`). Leaving the ``with`` block stops a helper not yet taken (a build
+    that ended early, Ctrl-C)."""
+
+    def __init__(self, user_dirs: tuple[Path, ...], build_limits: render_limits.Limits) -> None:
+        from exgen.render.environment import environment
+
+        self.env = environment(user_dirs)
+        self.helper: _Helper | None = None
+        if hasattr(os, "fork"):
+            names = buildable(self.env)  # the build's own set; other commands' sets are left out
+            if len(names) >= MIN_SHARED:
+                self.helper = _Helper(self.env, names, build_limits)
+
+    def take(self, env: jinja2.Environment) -> dict[str, bytes]:
+        """What the helper compiled, by cache key, once; nothing for another environment (the
+        templates were forgotten meanwhile) or when the helper failed."""
+        helper, self.helper = self.helper, None
+        if helper is None:
+            return {}
+        if env is not self.env:
+            helper.stop(kill=True)
+            return {}
+        try:
+            handed = helper.collect()
+        except BaseException:  # Ctrl-C, SIGTERM: the helper goes at once
+            helper.stop(kill=True)
+            raise
+        helper.stop()
+        return handed
+
+    def __enter__(self) -> Early:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        helper, self.helper = self.helper, None
+        if helper is not None:
+            helper.stop(kill=True)
 
 
 def buildable(env: jinja2.Environment, used: t.Iterable[str] = ()) -> list[str]:

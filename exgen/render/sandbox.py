@@ -26,10 +26,15 @@ import functools
 import re
 import string
 import typing as t
+from types import BuiltinMethodType
 
 import jinja2
 from jinja2.compiler import CodeGenerator, Frame
+from jinja2.environment import TemplateModule
+from jinja2.runtime import LoopContext, Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
+from markupsafe import Markup
 
 if t.TYPE_CHECKING:
     from jinja2 import nodes
@@ -282,8 +287,10 @@ def deepest_line(env: jinja2.Environment, source: str) -> int:
 _OPERATORS = {"+", "-", "*", "/", "//", "%", "**", "~", "|", "."}
 #: Every attribute a plain dict has: ``item.name`` on a dict is its key ``name`` unless it is one.
 _DICT_ATTRIBUTES = frozenset(dir(dict))
-#: Types whose attributes are safe or not by type and name alone (the answer is remembered).
-_PLAIN_TYPES = frozenset({dict, list, tuple, str, int, float, bool, type(None)})
+#: Types whose attributes are safe or not by type and name alone (the answer is remembered): plain
+#: data, and what Jinja itself hands a template (``loop``, an imported module, a namespace, markup).
+_PLAIN_TYPES = frozenset({dict, list, tuple, str, int, float, bool, type(None), Markup, LoopContext, TemplateModule,
+                          Namespace})
 _BLOCK_TAGS = {"for", "if", "macro", "call", "filter", "block", "with", "autoescape"}
 
 
@@ -334,6 +341,17 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
     def call(self, context: Context, obj: t.Any, /, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        kind = type(obj)
+        # The two callables templates call most, without the lookups below (each a failed one):
+        # a template's macro, and a method written in C (dict.get, str.upper). Neither can be
+        # marked unsafe (Jinja's is_safe_callable), so either goes straight to the call.
+        if kind is Macro:
+            return context.call(obj, *args, **kwargs)
+        if kind is BuiltinMethodType:
+            owner = obj.__self__
+            if isinstance(owner, str):
+                args = check_str_method(owner, obj.__name__, args, kwargs)
+            return context.call(obj, *args, **kwargs)
         method = getattr(obj, "__wrapped__", obj)  # the sandbox wraps str.format
         owner = getattr(method, "__self__", None)
         if isinstance(owner, str):
