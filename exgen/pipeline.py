@@ -74,7 +74,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     from exgen.render.limits import DEFAULT as DEFAULT_LIMITS
     from exgen.render.outputs import output_names, select_audiences, select_outputs
     from exgen.render.plan import count_renders
-    from exgen.render.precompile import Early
+    from exgen.render.precompile import EARLY_INJECTS, Early
     loaded = None
     selection = _selection(only, audience)
     if not rebuild:
@@ -109,8 +109,10 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
                 "players, excon, evaluators, role-players, all", Location(path))])
             return result
         templates = selected
-    # A helper compiles the templates while the context is built (they are needed only then).
-    with Early(tuple(Path(d) for d in template_dirs), limits or DEFAULT_LIMITS) as early:
+    # For a large exercise a helper compiles the templates while the context is built (they are
+    # needed only then); for a small one the context is built sooner than they compile.
+    with Early(tuple(Path(d) for d in template_dirs), limits or DEFAULT_LIMITS,
+               wanted=len(checked.model.injects) >= EARLY_INJECTS) as early:
         enrichment = enrich.enrich(checked.model, seed)
         findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
         ctx = context.build_context(checked.model, checked.comms, enrichment, findings)

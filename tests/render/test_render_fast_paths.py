@@ -122,3 +122,27 @@ def test_an_early_helper_gives_nothing_for_another_environment(fresh_env: jinja2
         other = jinja2.Environment(loader=jinja2.DictLoader({}))
         assert early.take(other) == {}
         assert not process.is_alive()
+
+
+def test_no_early_helper_for_a_small_exercise(fresh_env: jinja2.Environment) -> None:
+    with precompile.Early((), DEFAULT, wanted=False) as early:
+        assert early.helper is None and early.take(fresh_env) == {}
+
+
+def test_the_build_wants_the_early_helper_only_for_a_large_exercise(monkeypatch: pytest.MonkeyPatch,
+                                                                      tmp_path: t.Any) -> None:
+    from exgen import pipeline
+    from tests.conftest import FLAGSHIP
+
+    seen: list[bool] = []
+    real = precompile.Early
+
+    def spy(*args: t.Any, wanted: bool = True, **kwargs: t.Any) -> t.Any:
+        seen.append(wanted)
+        return real(*args, wanted=wanted, **kwargs)
+
+    monkeypatch.setattr(precompile, "Early", spy)
+    assert pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg"), only=["units"]).written is not None
+    monkeypatch.setattr(precompile, "EARLY_INJECTS", 1)
+    assert pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg2"), only=["units"]).written is not None
+    assert seen == [False, True]
