@@ -181,6 +181,10 @@ def _migrate(conn: sqlite3.Connection, name: str) -> None:
         raise StoreError(f"{name} was written by a newer exgen (record format {version}; this exgen reads up "
                          f"to format {len(MIGRATIONS)}); upgrade exgen to use it")
     if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+        # Tables and the format number are committed together: tables seen now with format 0 read
+        # before are another connection's migration of the same new file, finished in between.
+        version = _version(conn)
+    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
         raise StoreError(f"{name} already holds another program's data; give exgen a new file for the record")
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         try:

@@ -32,6 +32,10 @@ MIN_SHARED = 16
 #: two processes compiling half each after it are sooner (measured on the flagship: 2.15 s
 #: against 2.58 s).
 EARLY_INJECTS = 8000
+#: Seconds to wait for a helper's bytecode (it compiles in about one): a helper that hangs — a
+#: child forked while another thread of the parent held a lock, as in ``exgen preview`` — is
+#: killed and its templates compiled here.
+HELPER_WAIT = 30.0
 
 
 def precompile(env: jinja2.Environment, used: t.Iterable[str] = (),
@@ -166,6 +170,8 @@ class _Helper:
     def collect(self) -> dict[str, bytes]:
         """What the helper compiled, by cache key; nothing when it failed or died."""
         try:
+            if not self.reader.poll(HELPER_WAIT):  # stuck (a lock another thread held at the fork)
+                return {}
             got = self.reader.recv()
         except (EOFError, OSError):
             return {}

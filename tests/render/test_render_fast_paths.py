@@ -146,3 +146,15 @@ def test_the_build_wants_the_early_helper_only_for_a_large_exercise(monkeypatch:
     monkeypatch.setattr(precompile, "EARLY_INJECTS", 1)
     assert pipeline.build(str(FLAGSHIP), str(tmp_path / "pkg2"), only=["units"]).written is not None
     assert seen == [False, True]
+
+
+def test_a_stuck_helper_is_not_waited_for(fresh_env: jinja2.Environment, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(precompile, "HELPER_WAIT", 0.3)
+    monkeypatch.setattr(precompile, "_helper_main", lambda *args: time.sleep(60))  # as if it hung
+    start = time.monotonic()
+    helper = precompile._Helper(fresh_env, ["index.html.j2"], DEFAULT)
+    assert helper.collect() == {}
+    helper.stop()
+    assert time.monotonic() - start < 10 and not helper.process.is_alive()
