@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import typing as t
 from pathlib import Path
 
@@ -26,6 +27,10 @@ if t.TYPE_CHECKING:
 
 #: Seconds between two looks at the watched files.
 POLL = 0.1
+#: A save is taken as finished when the files have not changed for this long (seconds)...
+SETTLE = 0.05
+#: ...checked at most this many times.
+SETTLE_TRIES = 10
 #: The outputs a rebuild writes in its first step: rendered text and zip archives take a fraction of
 #: a second; every other conversion (the PDF book, the XLSX workbook) takes seconds and waits for the second.
 FAST = frozenset({"text", "zip"})
@@ -80,11 +85,20 @@ class Watcher(threading.Thread):
                         signal.pthread_kill(threading.main_thread().ident or 0, INTERRUPT)
 
     def settle(self) -> None:
-        """Take the files as they are now as seen (the build about to start reads them), so a change
-        the watcher saw half-written does not trigger a second build."""
+        """Wait until the files stay as they are for :data:`SETTLE` seconds (an editor that saves
+        by truncating and then writing leaves an empty file for a moment), at most
+        :data:`SETTLE_TRIES` times, then take them as seen: the build about to start reads them,
+        and a change the watcher saw half-written does not trigger a second build."""
         with self.polling:
             self.changed.clear()
-            self.last_files, self.last_tree = self._files(), self._tree()
+            seen = self._files(), self._tree()
+            for _ in range(SETTLE_TRIES):
+                time.sleep(SETTLE)
+                now = self._files(), self._tree()
+                if now == seen:
+                    break
+                seen = now
+            self.last_files, self.last_tree = seen
 
     def _files(self) -> Snapshot:
         with self.lock:

@@ -259,3 +259,18 @@ def test_a_template_override_is_watched_and_re_read(flagship_copy: Path, tmp_pat
         assert b"SECOND" in preview.get("/injects/INJ-001.html")[2]  # the last good package stays
     finally:
         preview.stop()
+
+
+def test_a_save_is_waited_for_until_the_file_stops_changing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from exgen.cli import preview
+
+    path = tmp_path / "injects.yaml"
+    path.write_text("injects: []\n")
+    watcher = preview.Watcher([str(path)], [])
+    # An editor's save as the watcher sees it: emptied, then written, then still.
+    emptied, written = {str(path): (1, 0, 7)}, {str(path): (2, 25, 7)}
+    looks = iter([emptied, written, written, written])
+    monkeypatch.setattr(watcher, "_files", lambda: next(looks))
+    monkeypatch.setattr(preview, "SETTLE", 0.0)
+    watcher.settle()
+    assert watcher.last_files == written  # the finished file, not the empty one
