@@ -10,17 +10,7 @@ import jinja2
 import pytest
 
 from exgen import pipeline
-from exgen.render import environment as environment_module
 from exgen.render import precompile as precompile_module
-
-
-@pytest.fixture
-def fresh_env(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[jinja2.Environment]:
-    """The built-in environment, new and without a bytecode cache (every template from source)."""
-    monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
-    environment_module.forget_templates()
-    yield environment_module.environment(())
-    environment_module.forget_templates()
 
 
 def _compiled_after(env: jinja2.Environment, names: list[str]) -> list[str]:

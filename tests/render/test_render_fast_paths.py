@@ -11,7 +11,6 @@ import pytest
 from jinja2.exceptions import SecurityError
 
 from exgen import package
-from exgen.render import environment as environment_module
 from exgen.render import precompile
 from exgen.render.limits import DEFAULT
 from exgen.render.outputs import OutputSpec, TemplateSet
@@ -79,15 +78,6 @@ def test_the_many_chunks_of_an_output_come_after_the_whole_package_documents() -
     context = {"injects": [{"id": str(i)} for i in range(CHUNK * 3)], "units": [{"id": "U"}]}
     order = [task[0][0].template for task in plan(TemplateSet((), list(specs)), context)]
     assert order == ["book.typ", "one-per-unit", "index", "list", "card", "card", "card"]
-
-
-@pytest.fixture
-def fresh_env(monkeypatch: pytest.MonkeyPatch) -> t.Iterator[jinja2.Environment]:
-    """The built-in environment, new and without a bytecode cache (every template from source)."""
-    monkeypatch.setenv("EXGEN_NO_TEMPLATE_CACHE", "1")
-    environment_module.forget_templates()
-    yield environment_module.environment(())
-    environment_module.forget_templates()
 
 
 def test_an_early_helper_hands_over_every_template(fresh_env: jinja2.Environment) -> None:
