@@ -303,6 +303,17 @@ def by_id(ids: t.Iterable[str], table: t.Mapping[str, t.Any]) -> list[t.Any]:
     return [table[i] for i in ids if i in table]
 
 
+def keyed_by(values: t.Iterable[t.Any], keys: t.Iterable[t.Any]) -> dict[t.Any, t.Any]:
+    """A table of ``values`` by ``keys``, paired in order (the shorter list decides), so a text
+    rendered once per item can be looked up wherever the item is listed again:
+    ``{% set row_of = rows | keyed_by(injects | map(attribute="id") | list) %}``.
+
+    >>> keyed_by(["r1", "r2"], ["INJ-1", "INJ-2"])
+    {'INJ-1': 'r1', 'INJ-2': 'r2'}
+    """
+    return dict(zip(keys, values, strict=False))
+
+
 def has_value(items: t.Iterable[t.Any], key: str, value: t.Any) -> bool:
     """Whether any item (a mapping) holds ``value`` under ``key``, in one pass instead of a list
     built by ``map``: ``{{ units | has_value("nation", "XK") }}``.
@@ -336,6 +347,7 @@ FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "safe_cell": safe_cell,
     "join_ids": join_ids,
     "by_id": by_id,
+    "keyed_by": keyed_by,
     "most_first": most_first,
     "has_value": has_value,
     "symbol_svg": symbol_svg,
