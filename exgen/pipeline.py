@@ -68,6 +68,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     (:func:`exgen.core.fingerprint.build_key`) writes nothing (:func:`_unchanged`).
     """
     from exgen import enrich, package
+    from exgen.load.yaml_events import paused_gc
     from exgen.render import context
     from exgen.render.engine import render_into
     from exgen.render.errors import RenderError
@@ -113,9 +114,13 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     # needed only then); for a small one the context is built sooner than they compile.
     with Early(tuple(Path(d) for d in template_dirs), limits or DEFAULT_LIMITS,
                wanted=len(checked.model.injects) >= EARLY_INJECTS) as early:
-        enrichment = enrich.enrich(checked.model, seed)
-        findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
-        ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
+        # As in the check: the collector would walk the whole model again and again while the
+        # context is built (0.85 s against 0.3 s at 10,000 injects); it is back on before the
+        # rendering, whose workers make and drop many short-lived objects.
+        with paused_gc():
+            enrichment = enrich.enrich(checked.model, seed)
+            findings = [_relative_to_root(d, checked.document) for d in checked.diagnostics]
+            ctx = context.build_context(checked.model, checked.comms, enrichment, findings)
         ctx["definition"] = checked.document.data  # data/exercise.json carries it for ad-hoc injects in conduct
         total = count_renders(templates, ctx)
         done = 0
