@@ -200,7 +200,7 @@ def _write_sheet(workbook: t.Any, sheet: Data, where: str, seen: set[str],
         box = [Spec.integer(v, f"{mw}.range[{i}]") for i, v in enumerate(Spec.arr(merge.get("range"), f"{mw}.range"))]
         if len(box) != 4 or box[0] > box[2] or box[1] > box[3] or box[:2] == box[2:]:
             Spec.fail(f"{mw}.range", "expected [first_row, first_col, last_row, last_col] spanning 2+ cells")
-        ws.merge_range(*box, "", fmt(merge.get("format"), f"{mw}.format"))
+        Spec.merge(ws, box, fmt(merge.get("format"), f"{mw}.format"), f"{mw}.range")
         write_cell(ws, box[0], box[1], merge.get("value", ""), f"{mw}.value", fmt,
                     default=fmt(merge.get("format"), f"{mw}.format"))
     add_validations(ws, sheet.get("validations", []), f"{where}.validations", first, last_row)

@@ -55,7 +55,7 @@ def write_cell(ws: t.Any, row: int, col: int, cell: t.Any, where: str, fmt: Look
         span = Spec.integer(cell.get("span", 1), f"{where}.span", 1, 16384 - col)
         cell = cell.get("value")
         if span > 1:
-            ws.merge_range(row, col, row, col + span - 1, "", cell_format)
+            Spec.merge(ws, (row, col, row, col + span - 1), cell_format, f"{where}.span")
     if col > 16383:
         Spec.fail(where, "beyond Excel's 16,384 columns")
     if cell is None:

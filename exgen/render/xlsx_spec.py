@@ -21,6 +21,17 @@ class Spec:
         raise ConvertError(f"xlsx spec {where}: {message}")
 
     @classmethod
+    def merge(cls, ws: t.Any, box: t.Sequence[int], cell_format: t.Any, where: str) -> None:
+        """Merge the cells of ``box`` (first row, first column, last row, last column); a box that
+        overlaps one merged before is refused here, at its place, not by the writer mid-sheet."""
+        from xlsxwriter.exceptions import OverlappingRange
+
+        try:
+            ws.merge_range(*box, "", cell_format)
+        except OverlappingRange as exc:  # "Merge range 'B1:D1' overlaps previous merge range 'A1:C1'."
+            cls.fail(where, f"these cells are already merged: {str(exc).rstrip('.')}")
+
+    @classmethod
     def obj(cls, value: t.Any, where: str, allowed: t.Iterable[str] | None = None) -> Data:
         """An object, with only the ``allowed`` keys (when given)."""
         if not isinstance(value, dict):

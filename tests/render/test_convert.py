@@ -138,6 +138,14 @@ def test_strings_are_never_formulas() -> None:
         ('{"sheets": [{"name": "A", "freeze": [1]}]}', "sheets[0].freeze"),
         ('{"sheets": [{"name": "A", "formula": "=1"}]}', "unknown key(s) formula"),
         ('{"formats": {"f": {"bold": "yes"}}, "sheets": [{"name": "A"}]}', "formats.f.bold"),
+        ('{"sheets": [{"name": "A", "merges": [{"range": [0, 0, 0, 2]}, {"range": [0, 1, 1, 3]}]}]}',
+         "xlsx spec sheets[0].merges[1].range: these cells are already merged: Merge range 'B1:D2' overlaps "
+         "previous merge range 'A1:C1'"),
+        ('{"sheets": [{"name": "A", "rows": [[{"value": "t", "span": 3}], [1, {"value": "u", "span": 2}]],'
+         ' "merges": [{"range": [0, 2, 1, 2]}]}]}',
+         "xlsx spec sheets[0].merges[0].range: these cells are already merged"),
+        ('{"sheets": [{"name": "A", "rows": [[{"value": "t", "span": 3}, {"value": "u", "span": 2}]]}]}',
+         "xlsx spec sheets[0].rows[0][1].span: these cells are already merged: Merge range 'B2:C2'"),
     ],
 )
 def test_malformed_spec_is_a_clear_convert_error(text: str, message: str) -> None:
