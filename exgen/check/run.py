@@ -105,9 +105,12 @@ def _two_halves(result: Checked, document: Document) -> Checked:
     in the order the one-process path gives."""
     from exgen import model
     from exgen.check import semantic
-    from exgen.check.split import Helper
+    from exgen.core.forked import Helper
 
-    helper = Helper(lambda: _rules_half(document))
+    def half() -> tuple[list[Diagnostic], list[Diagnostic] | None]:
+        return _rules_half(document)
+
+    helper = Helper(half)
     try:
         failed: Exception | None = None
         stage = None
@@ -118,7 +121,7 @@ def _two_halves(result: Checked, document: Document) -> Checked:
             analysed = semantic.comms_part(built, document.sources) if built is not None else None
         except Exception as exc:  # kept, and raised below if the schema passed
             failed = exc
-        schema_found, ruled = helper.result()
+        schema_found, ruled = helper.result(fallback=half)  # a helper that failed: its half done here
     except BaseException:
         helper.stop()
         raise

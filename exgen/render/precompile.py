@@ -14,14 +14,14 @@ not compiled here.
 from __future__ import annotations
 
 import contextlib
-import gc
+import functools
 import os
 import typing as t
 from pathlib import Path
 
 import jinja2
 
-from exgen.core import processes
+from exgen.core import forked
 from exgen.render import limits as render_limits
 from exgen.render.environment import TemplateRefused
 
@@ -49,14 +49,13 @@ def precompile(env: jinja2.Environment, used: t.Iterable[str] = (),
         _compile(env, names, handed)
         return
     ours, theirs = _halves(env, names)
-    helper = _Helper(env, theirs, build_limits)
+    helper = _helper(env, theirs, build_limits)
     try:
         _compile(env, ours)
-        handed = helper.collect()
+        handed = _collect(helper)
     except BaseException:  # Ctrl-C, SIGTERM: the helper goes at once
-        helper.stop(kill=True)
+        helper.stop()
         raise
-    helper.stop()
     _compile(env, theirs, handed)
 
 
@@ -73,11 +72,11 @@ class Early:
         from exgen.render.environment import environment
 
         self.env = environment(user_dirs)
-        self.helper: _Helper | None = None
+        self.helper: forked.Helper[dict[str, bytes]] | None = None
         if wanted and hasattr(os, "fork"):
             names = buildable(self.env)  # the build's own set; other commands' sets are left out
             if len(names) >= MIN_SHARED:
-                self.helper = _Helper(self.env, names, build_limits)
+                self.helper = _helper(self.env, names, build_limits)
 
     def take(self, env: jinja2.Environment) -> dict[str, bytes]:
         """What the helper compiled, by cache key, once; nothing for another environment (the
@@ -86,15 +85,13 @@ class Early:
         if helper is None:
             return {}
         if env is not self.env:
-            helper.stop(kill=True)
+            helper.stop()
             return {}
         try:
-            handed = helper.collect()
+            return _collect(helper)
         except BaseException:  # Ctrl-C, SIGTERM: the helper goes at once
-            helper.stop(kill=True)
+            helper.stop()
             raise
-        helper.stop()
-        return handed
 
     def __enter__(self) -> Early:
         return self
@@ -102,7 +99,7 @@ class Early:
     def __exit__(self, *exc: object) -> None:
         helper, self.helper = self.helper, None
         if helper is not None:
-            helper.stop(kill=True)
+            helper.stop()
 
 
 def buildable(env: jinja2.Environment, used: t.Iterable[str] = ()) -> list[str]:
@@ -153,47 +150,21 @@ def _compile(env: jinja2.Environment, names: list[str], handed: dict[str, bytes]
         env.bytecode_cache = original
 
 
-class _Helper:
-    """A forked process compiling ``names`` and sending back their bytecode through a pipe."""
-
-    def __init__(self, env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits) -> None:
-        import multiprocessing
-
-        context = multiprocessing.get_context("fork")
-        self.reader, writer = context.Pipe(duplex=False)
-        with processes.signals_held():  # it starts with Ctrl-C blocked until it ignores it
-            self.process = context.Process(target=_helper_main, args=(env, names, build_limits, os.getpid(), writer),
-                                           name="exgen-precompile", daemon=True)
-            self.process.start()
-        writer.close()
-
-    def collect(self) -> dict[str, bytes]:
-        """What the helper compiled, by cache key; nothing when it failed or died."""
-        try:
-            if not self.reader.poll(HELPER_WAIT):  # stuck (a lock another thread held at the fork)
-                return {}
-            got = self.reader.recv()
-        except (EOFError, OSError):
-            return {}
-        return got if isinstance(got, dict) else {}
-
-    def stop(self, *, kill: bool = False) -> None:
-        """Wait for the helper to end (it has sent what it compiled, or died); kill it first if asked,
-        or if it does not end within a second."""
-        self.reader.close()
-        if not kill:
-            self.process.join(timeout=1)
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join()
+def _helper(env: jinja2.Environment, names: list[str],
+            build_limits: render_limits.Limits) -> forked.Helper[dict[str, bytes]]:
+    """A forked process compiling ``names`` and sending back their bytecode."""
+    return forked.Helper(functools.partial(_compiled, env, names, build_limits))
 
 
-def _helper_main(env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits, parent: int,
-                 writer: t.Any) -> None:
-    """In the helper: compile, record each template's bytecode, send it all, exit."""
-    gc.disable()  # short-lived: the collector would only dirty the pages shared with the parent
-    processes.die_with_parent(parent)
-    processes.quiet_signals()
+def _collect(helper: forked.Helper[dict[str, bytes]]) -> dict[str, bytes]:
+    """What the helper compiled, by cache key; nothing when it failed, died or hung (a lock
+    another thread held at the fork) for :data:`HELPER_WAIT` seconds."""
+    got = helper.result(fallback=dict, wait=HELPER_WAIT)
+    return got if isinstance(got, dict) else {}
+
+
+def _compiled(env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits) -> dict[str, bytes]:
+    """In the helper: compile under the render limits, recording each template's bytecode."""
     render_limits.apply(build_limits)
     recorder = _Recorder(env.bytecode_cache)
     env.bytecode_cache = recorder
@@ -201,8 +172,7 @@ def _helper_main(env: jinja2.Environment, names: list[str], build_limits: render
         for name in names:
             with contextlib.suppress(jinja2.TemplateError, TemplateRefused):
                 env.get_template(name)
-        writer.send(recorder.codes)
-    writer.close()
+    return recorder.codes
 
 
 class _Recorder(jinja2.BytecodeCache):

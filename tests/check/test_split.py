@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 import typing as t
 from pathlib import Path
 
@@ -44,37 +43,6 @@ def test_a_definition_the_schema_refuses_gives_only_the_schema_findings(
     assert any(d.code.startswith("schema") for d in one.diagnostics)
     assert two.diagnostics == one.diagnostics
     assert two.model is None and one.model is None
-
-
-def test_the_helper_result_comes_back() -> None:
-    parent = os.getpid()
-    assert split.Helper(lambda: ("child" if os.getpid() != parent else "here", [1, 2])).result() == ("child", [1, 2])
-
-
-def test_a_helper_that_dies_is_replaced_by_the_work_done_here() -> None:
-    parent = os.getpid()
-
-    def work() -> str:
-        if os.getpid() != parent:
-            os._exit(3)
-        return "done here"
-
-    assert split.Helper(work).result() == "done here"
-
-
-def test_a_failure_in_the_helper_is_raised_here_as_in_one_process() -> None:
-    def work() -> int:
-        raise ValueError("the same error either way")
-
-    with pytest.raises(ValueError, match="the same error either way"):
-        split.Helper(work).result()
-
-
-def test_stopping_kills_and_reaps_the_helper() -> None:
-    helper = split.Helper(lambda: time.sleep(60))
-    helper.stop()
-    with pytest.raises(ProcessLookupError):
-        os.kill(helper.pid, 0)
 
 
 def test_no_helper_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:

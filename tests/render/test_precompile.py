@@ -51,7 +51,7 @@ def test_the_template_sets_of_other_commands_keep_their_own_templates(fresh_env:
 
 def test_a_helper_that_dies_leaves_nothing_uncompiled(fresh_env: jinja2.Environment,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(precompile_module, "_helper_main", lambda *args: os._exit(3))
+    monkeypatch.setattr(precompile_module, "_compiled", lambda *args: os._exit(3))
     used = _build_names()
     precompile_module.precompile(fresh_env, used)
     assert _compiled_after(fresh_env, precompile_module.buildable(fresh_env, used)) == []

@@ -3,6 +3,7 @@ as they were (issue 23: the 10,000-inject build)."""
 
 from __future__ import annotations
 
+import os
 import typing as t
 from pathlib import Path
 
@@ -91,20 +92,28 @@ def test_an_early_helper_hands_over_every_template(fresh_env: jinja2.Environment
     assert _compiled_after(fresh_env, names) == []  # every one loaded from the helper's bytecode
 
 
+def _gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def test_an_early_helper_not_taken_is_stopped(fresh_env: jinja2.Environment) -> None:
     with precompile.Early((), DEFAULT) as early:
         assert early.helper is not None
-        process = early.helper.process
-    assert early.helper is None and not process.is_alive() and process.exitcode is not None
+        helper = early.helper
+    assert early.helper is None and helper.reaped and _gone(helper.pid)
 
 
 def test_an_early_helper_gives_nothing_for_another_environment(fresh_env: jinja2.Environment) -> None:
     with precompile.Early((), DEFAULT) as early:
         assert early.helper is not None
-        process = early.helper.process
+        helper = early.helper
         other = jinja2.Environment(loader=jinja2.DictLoader({}))
         assert early.take(other) == {}
-        assert not process.is_alive()
+        assert helper.reaped and _gone(helper.pid)
 
 
 def test_no_early_helper_for_a_small_exercise(fresh_env: jinja2.Environment) -> None:
@@ -135,9 +144,9 @@ def test_a_stuck_helper_is_not_waited_for(fresh_env: jinja2.Environment, monkeyp
     import time
 
     monkeypatch.setattr(precompile, "HELPER_WAIT", 0.3)
-    monkeypatch.setattr(precompile, "_helper_main", lambda *args: time.sleep(60))  # as if it hung
+    monkeypatch.setattr(precompile, "_compiled", lambda *args: time.sleep(60))  # as if it hung
     start = time.monotonic()
-    helper = precompile._Helper(fresh_env, ["index.html.j2"], DEFAULT)
-    assert helper.collect() == {}
-    helper.stop()
-    assert time.monotonic() - start < 10 and not helper.process.is_alive()
+    helper = precompile._helper(fresh_env, ["index.html.j2"], DEFAULT)
+    assert precompile._collect(helper) == {}
+    assert time.monotonic() - start < 10
+    assert helper.reaped and _gone(helper.pid)  # killed and reaped
