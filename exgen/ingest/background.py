@@ -16,7 +16,9 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import typing as t
+from queue import SimpleQueue
 
 from exgen.core import processes
 
@@ -53,21 +55,18 @@ class SheetReader:
                 processes.die_with_parent(parent)
                 processes.quiet_signals()
                 gc.freeze()  # what the parent had is never garbage here: the collector need not walk it
-                with os.fdopen(write_fd, "wb") as out:
-
-                    def emit(message: Message) -> None:
-                        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
-                        out.flush()
-
-                    self._produce(emit)
-                status = 0
+                with _Sender(write_fd) as sender:
+                    self._produce(sender.emit)
+                status = 0 if sender.sent else 1
             finally:
                 os._exit(status)
         os.close(write_fd)
         self.pid, self.fd = pid, read_fd
 
     def _produce(self, emit: t.Callable[[Message], None]) -> None:
-        """Read the sheet, emitting its messages as the rows come."""
+        """Read the sheet, emitting its messages as the rows come (read fast where the sheet allows,
+        else, from the start again, by the plain reader)."""
+        from exgen.ingest import sheet_fast
         from exgen.load.sheets import read_table
 
         sink = _Sink(emit)
@@ -76,7 +75,12 @@ class SheetReader:
             emit(("head", file, sheet))
             return sink
 
-        table, found = read_table(self.path, rows=rows, **self.options)
+        try:
+            table, found = sheet_fast.read_table(self.path, rows=rows, **self.options)
+        except sheet_fast.Unsupported:
+            sink.buffer = []
+            emit(("restart",))
+            table, found = read_table(self.path, rows=rows, **self.options)
         sink.flush()
         emit(("end", table is not None, found))
 
@@ -135,3 +139,37 @@ class _Sink(list[list["Cell"]]):
         if self.buffer:
             self.emit(("rows", self.buffer))
             self.buffer = []
+
+
+class _Sender:
+    """The child's end of the pipe: messages are pickled as they come and written by a thread, so
+    reading the sheet never waits for the parent (busy loading the definition) to empty the pipe."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.sent = False
+        self.queue: SimpleQueue[bytes | None] = SimpleQueue()
+        self.thread = threading.Thread(target=self._write, daemon=True)
+
+    def __enter__(self) -> _Sender:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        os.close(self.fd)
+
+    def emit(self, message: Message) -> None:
+        """Queue one message for the parent."""
+        self.queue.put(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def _write(self) -> None:
+        try:
+            while (data := self.queue.get()) is not None:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(self.fd, view):]
+        except OSError:  # the parent has gone or stopped reading: nothing more to send
+            return
+        self.sent = True
