@@ -39,6 +39,15 @@ def flagship_copy(tmp_path: Path) -> Path:
     return dest / "exercise.yaml"
 
 
+def process_gone(pid: int) -> bool:
+    """Whether no process ``pid`` exists any more (killed and reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def plant(path: Path, old: str, new: str, nth: int = 0) -> tuple[int, int]:
     """Replace the ``nth`` occurrence of ``old`` with ``new`` in ``path``; 1-based line:col of it."""
     text = path.read_text("utf-8")

@@ -8,21 +8,14 @@ import time
 import pytest
 
 from exgen.core import forked
-
-
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
+from tests.conftest import process_gone
 
 
 def test_the_helper_result_comes_back_from_the_helper() -> None:
     parent = os.getpid()
     helper = forked.Helper(lambda: ("child" if os.getpid() != parent else "here", [1, 2]))
     assert helper.result(fallback=lambda: ("fallback", [])) == ("child", [1, 2])
-    assert _gone(helper.pid)  # reaped
+    assert process_gone(helper.pid)  # reaped
 
 
 def test_a_large_result_comes_back_whole() -> None:
@@ -53,13 +46,13 @@ def test_a_helper_that_hangs_is_killed_after_the_wait() -> None:
     helper = forked.Helper(lambda: time.sleep(60))
     start = time.monotonic()
     assert helper.result(fallback=lambda: "gave up", wait=0.3) == "gave up"
-    assert time.monotonic() - start < 10 and _gone(helper.pid)
+    assert time.monotonic() - start < 10 and process_gone(helper.pid)
 
 
 def test_stopping_kills_and_reaps_the_helper() -> None:
     helper = forked.Helper(lambda: time.sleep(60))
     helper.stop()
-    assert _gone(helper.pid)
+    assert process_gone(helper.pid)
 
 
 def test_stopping_after_the_result_kills_nothing(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,6 @@ as they were (issue 23: the 10,000-inject build)."""
 
 from __future__ import annotations
 
-import os
 import typing as t
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from exgen.render.limits import DEFAULT
 from exgen.render.outputs import OutputSpec, TemplateSet
 from exgen.render.plan import CHUNK, plan
 from exgen.render.sandbox import BoundedSandbox, TemplateLimit
+from tests.conftest import process_gone
 from tests.render.test_precompile import _compiled_after
 
 
@@ -92,19 +92,11 @@ def test_an_early_helper_hands_over_every_template(fresh_env: jinja2.Environment
     assert _compiled_after(fresh_env, names) == []  # every one loaded from the helper's bytecode
 
 
-def _gone(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    return False
-
-
 def test_an_early_helper_not_taken_is_stopped(fresh_env: jinja2.Environment) -> None:
     with precompile.Early((), DEFAULT) as early:
         assert early.helper is not None
         helper = early.helper
-    assert early.helper is None and helper.reaped and _gone(helper.pid)
+    assert early.helper is None and helper.reaped and process_gone(helper.pid)
 
 
 def test_an_early_helper_gives_nothing_for_another_environment(fresh_env: jinja2.Environment) -> None:
@@ -113,7 +105,7 @@ def test_an_early_helper_gives_nothing_for_another_environment(fresh_env: jinja2
         helper = early.helper
         other = jinja2.Environment(loader=jinja2.DictLoader({}))
         assert early.take(other) == {}
-        assert helper.reaped and _gone(helper.pid)
+        assert helper.reaped and process_gone(helper.pid)
 
 
 def test_no_early_helper_for_a_small_exercise(fresh_env: jinja2.Environment) -> None:
@@ -149,4 +141,4 @@ def test_a_stuck_helper_is_not_waited_for(fresh_env: jinja2.Environment, monkeyp
     helper = precompile._helper(fresh_env, ["index.html.j2"], DEFAULT)
     assert precompile._collect(helper) == {}
     assert time.monotonic() - start < 10
-    assert helper.reaped and _gone(helper.pid)  # killed and reaped
+    assert helper.reaped and process_gone(helper.pid)  # killed and reaped
