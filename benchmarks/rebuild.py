@@ -24,8 +24,12 @@ TARGET_ONE_INJECT_S = 1.5  # flagship build after one inject's title changed, ca
 TARGET_ERROR_RATIO = 1.5  # validate(2 % unknown references) / validate(valid), same size
 BAD_SHARE = 0.02
 
-#: (wall seconds, peak RSS MB, peak process-tree PSS MB, exit code, stderr tail) of one run.
-RunOnce = t.Callable[[list[str], dict[str, str], Path], tuple[float, float, float, int, str]]
+class RunOnce(t.Protocol):
+    """(wall seconds, peak RSS MB, peak process-tree PSS MB or NaN, exit code, stderr tail) of one run
+    (benchmarks/run.py: ``run_once``); the tree is sampled only with ``sample``."""
+
+    def __call__(self, argv: list[str], env: dict[str, str], cwd: Path, *,
+                 sample: bool = False) -> tuple[float, float, float, int, str]: ...
 
 
 class Row(t.NamedTuple):
@@ -65,29 +69,32 @@ def flagship(exgen: str, runs: int, env: dict[str, str], tmp: Path, run_once: Ru
             Row("flagship rebuild, nothing changed", "flagship rebuild, no change", [], [], [], []),
             Row("flagship rebuild, one inject's title changed", "flagship rebuild, 1 inject edited", [], [], [], [])]
 
-    def record(row: Row, argv: list[str], environ: dict[str, str]) -> None:
-        seconds, rss, tree, code, tail = run_once(argv, environ, tmp)
+    def record(row: Row, argv: list[str], environ: dict[str, str], *, sample: bool = False) -> None:
+        """One timed run into ``row``; with ``sample``, one untimed run for its memory figures only."""
+        seconds, rss, tree, code, tail = run_once(argv, environ, tmp, sample=sample)
         if code:
             print(f"  ! {row.label}: exit {code}: {tail.strip().splitlines()[-1] if tail.strip() else ''}", flush=True)
-        row.seconds.append(seconds)
+        if not sample:
+            row.seconds.append(seconds)
+            row.codes.append(code)
         row.rss_mb.append(rss)
-        row.tree_mb.append(tree)
-        row.codes.append(code)
+        if sample:
+            row.tree_mb.append(tree)
 
     out = work / "pkg"
     build = [exgen, "build", str(root), "-o", str(out)]
-    for n in range(runs + 1):  # cold: a fresh package folder each time
+    for n in range(runs + 1):  # cold: a fresh package folder each time; the first (unmeasured) for memory
         shutil.rmtree(out, ignore_errors=True)
-        record(rows[0] if n else Row("", "", [], [], [], []), build, cold)
+        record(rows[0], build, cold, sample=not n)
     subprocess.run(build, env=warm, cwd=tmp, capture_output=True, check=False)  # fills the cache
     said = subprocess.run(build, env=warm, cwd=tmp, capture_output=True, text=True, check=False).stdout.strip()
     if "up to date" not in said:
         print(f"  ! a second build of the flagship did not report 'up to date': {said!r}", flush=True)
-    for _ in range(runs):
-        record(rows[1], build, warm)
-    for n in range(runs):
+    for n in range(runs + 1):
+        record(rows[1], build, warm, sample=n == runs)
+    for n in range(runs + 1):
         _toggle_title(work / "src" / "injects" / "day1.yaml", n)
-        record(rows[2], build, warm)
+        record(rows[2], build, warm, sample=n == runs)
     return rows
 
 

@@ -75,7 +75,8 @@ class Runs:
 
     @property
     def tree_peak(self) -> float:
-        return max(self.tree_mb) if self.tree_mb else float("nan")
+        sampled = [x for x in self.tree_mb if not math.isnan(x)]
+        return max(sampled) if sampled else float("nan")
 
 
 class TreeMemory(threading.Thread):
@@ -126,8 +127,15 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
-def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, float, int, str]:
+def run_once(argv: list[str], env: dict[str, str], cwd: Path, *,
+             sample: bool = False) -> tuple[float, float, float, int, str]:
     """(wall seconds, peak RSS in MB, peak process-tree PSS in MB, exit code, stderr tail) of one subprocess.
+
+    The process tree's PSS is sampled only when ``sample`` is given (NaN otherwise): reading
+    ``smaps_rollup`` walks each process's page tables under its memory-map lock, 20 times a
+    second, and slowed what it measured (a 10,000-inject build by about a second, 9.0-10.0 s
+    against 10.8-11.9 s). Timed runs are not sampled; one extra run of each command is, for
+    its memory (:func:`sampled_into`).
 
     The peak is the child's own ``ru_maxrss`` from ``os.wait4``. Linux starts a child's
     maximum at the RSS of the process that forked it (the copied or borrowed address space
@@ -138,11 +146,12 @@ def run_once(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, fl
     with tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err, env=env, cwd=cwd)
-        sampler = TreeMemory(proc.pid)
-        sampler.start()
+        sampler = TreeMemory(proc.pid) if sample else None
+        if sampler:
+            sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - started
-        tree = sampler.stop()
+        tree = sampler.stop() if sampler else float("nan")
         proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: keep Popen from waiting again
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
@@ -164,6 +173,8 @@ def measure(argv: list[str], runs: int, env: dict[str, str], cwd: Path, *, warmu
             print(f"  (stopped after {len(out.seconds)} of {runs} runs: over the {budget:.0f} s budget)", flush=True)
             break
         _run_into(out if n >= warmup else Runs(), argv, env, cwd)
+    if out.seconds:
+        sampled_into(out, argv, env, cwd)
     return out
 
 
@@ -186,18 +197,31 @@ def measure_alternating(first: list[str], second: t.Callable[[], list[str]], run
             _run_into(small, smaller, env, cwd)
         _run_into(a, first, env, cwd)
         _run_into(b, second(), env, cwd)
+    if a.seconds:
+        sampled_into(a, first, env, cwd)
+        sampled_into(b, second(), env, cwd)
     return (a, b, [y / x for x, y in zip(a.seconds, b.seconds, strict=True)],
             [x / s for x, s in zip(a.seconds, small.seconds, strict=True)] if smaller else [])
 
 
+def sampled_into(out: Runs, args: list[str], env: dict[str, str], cwd: Path) -> None:
+    """One more run of ``args``, its process tree's memory sampled, for ``out``'s memory figures only
+    (its time, slowed by the sampling, is not counted)."""
+    _, rss, tree, code, tail = run_once(args, env, cwd, sample=True)
+    if code not in (0, 1):
+        print(f"  ! {' '.join(Path(a).name if '/' in a else a for a in args[:2])} (memory run) exited {code}: "
+              f"{tail.strip().splitlines()[-1] if tail.strip() else ''}", flush=True)
+    out.rss_mb.append(rss)
+    out.tree_mb.append(tree)
+
+
 def _run_into(out: Runs, args: list[str], env: dict[str, str], cwd: Path) -> None:
-    seconds, rss, tree, code, tail = run_once(args, env, cwd)
+    seconds, rss, _, code, tail = run_once(args, env, cwd)
     if code not in (0, 1):
         print(f"  ! {' '.join(Path(a).name if '/' in a else a for a in args[:2])} exited {code}: "
               f"{tail.strip().splitlines()[-1] if tail.strip() else ''}", flush=True)
     out.seconds.append(seconds)
     out.rss_mb.append(rss)
-    out.tree_mb.append(tree)
     out.codes.append(code)
 
 
@@ -399,7 +423,8 @@ def _bench(args: argparse.Namespace, sizes: list[int], tmp: Path, env: dict[str,
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Peak RSS is the largest process of each run (os.wait4); this runner's own peak, {own:.0f} MB, is the")
     print("floor below which a figure would not be the child's. 'all procs' is the peak summed PSS of the")
-    print(f"command and its worker processes (sampled every 50 ms), judged against {TARGET_TREE_MB:g} MB.")
+    print("command and its worker processes (sampled every 50 ms in one extra, untimed run of each command:")
+    print(f"the sampling slows what it measures), judged against {TARGET_TREE_MB:g} MB.")
     print(f"Load average at end {load_end[0]:.2f} / {load_end[1]:.2f} / {load_end[2]:.2f} on {os.cpu_count()} "
           f"cores; whole benchmark {time.monotonic() - started:.0f} s.")
     for n in sizes:
