@@ -39,9 +39,11 @@ def run(data: dict[str, t.Any], sources: Locator, register: gaps.Register | None
 
 
 def rule_findings(built: model.Exercise, data: dict[str, t.Any], sources: Locator,
-                  register: gaps.Register | None) -> list[Diagnostic]:
-    """The rules' findings and the gap register's, on a model built from ``data``."""
-    return [*rules.check(built, sources), *gaps.check(data, register, sources)]
+                  register: gaps.Register | None, families: t.Sequence[t.Any] = rules.FAMILIES,
+                  with_gaps: bool = True) -> list[Diagnostic]:
+    """The rules' findings (of ``families``) and the gap register's, on a model built from ``data``."""
+    found = rules.check(built, sources, families)
+    return [*found, *gaps.check(data, register, sources)] if with_gaps else found
 
 
 def comms_part(built: model.Exercise, sources: Locator) -> tuple[comms.CommsPicture, list[Diagnostic]]:

@@ -45,6 +45,21 @@ def test_a_definition_the_schema_refuses_gives_only_the_schema_findings(
     assert two.model is None and one.model is None
 
 
+def test_the_rules_shared_by_both_processes_give_the_one_process_findings(
+        flagship_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An unknown reference (a family the helper runs) and an objective no inject exercises (one
+    # this process runs after the comms analysis): both found, in the same order as in one process.
+    plant(flagship_copy, "  - id: TO-1\n", "  - id: TO-9\n    title: Not exercised by any inject\n  - id: TO-1\n")
+    plant(flagship_copy.parent / "injects" / "day1.yaml", "controller: ", "controller: CTRL-NOBODY\n    x-was: ")
+    from exgen.check import rules
+
+    assert 0 < run.HELPER_FAMILIES < len(rules.FAMILIES)
+    one, two = _both(flagship_copy, monkeypatch)
+    codes = {d.code for d in one.diagnostics}
+    assert {"unknown-reference", "objective-not-exercised"} <= codes
+    assert two.diagnostics == one.diagnostics
+
+
 def test_no_helper_while_other_threads_run(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(split, "MIN_INJECTS", 1)
     document = load.load(str(FLAGSHIP))[0]

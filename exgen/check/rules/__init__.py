@@ -33,10 +33,11 @@ __all__ = ["FAMILIES", "RULES", "check"]
 FAMILIES = (refs, names, values, structure, sidc, personas, coverage)
 
 
-def check(model: Exercise, sources: Locator) -> list[Diagnostic]:
-    """Every semantic finding about ``model``, located through ``sources``."""
+def check(model: Exercise, sources: Locator, families: t.Sequence[t.Any] = FAMILIES) -> list[Diagnostic]:
+    """Every semantic finding about ``model``, located through ``sources``; only those of
+    ``families`` (a slice of :data:`FAMILIES`, when two processes share the rules)."""
     ctx = Ctx(model, sources)
-    for family in FAMILIES:
+    for family in families:
         for rule in family.CHECKS:
             rule(ctx)
     return ctx.found
