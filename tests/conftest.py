@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import typing as t
 from pathlib import Path
 
@@ -15,6 +16,13 @@ ROOT = TESTS.parent
 DATA = TESTS / "data"
 FLAGSHIP_DIR = ROOT / "scenarios" / "adriatic-shield"
 FLAGSHIP = FLAGSHIP_DIR / "exercise.yaml"
+
+# A run started in the background of a shell without job control (`make test &` in a script)
+# inherits Ctrl-C ignored, and so would every exgen process the tests start: the tests that stop
+# a build, `exgen serve` or `exgen preview` with Ctrl-C would wait for them in vain. With Python's
+# own handler here, each child starts with Ctrl-C at its default again.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session", autouse=True)
