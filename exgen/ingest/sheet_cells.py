@@ -23,6 +23,8 @@ from openpyxl.utils.datetime import from_excel, from_ISO8601  # type: ignore[imp
 from openpyxl.worksheet._reader import WorkSheetParser  # type: ignore[import-untyped]
 from openpyxl.xml.constants import SHEET_MAIN_NS  # type: ignore[import-untyped]
 
+from exgen.load.sheets.xlsx import ReadPlainly
+
 #: Bytes fed to expat at a time.
 CHUNK = 1024 * 1024
 #: Most bytes the worksheet may hold outside its sheet data (column widths, views, margins…).
@@ -34,8 +36,8 @@ _VALUE, _INLINE, _TEXT = _MAIN + "v", _MAIN + "is", _MAIN + "t"
 _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
-class Unsupported(Exception):
-    """The worksheet is not in the shape read here: read it with openpyxl."""
+#: The worksheet is not in the shape read here (or a limit stopped the reading): read it with openpyxl.
+Unsupported = ReadPlainly
 
 
 class Held:

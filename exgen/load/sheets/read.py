@@ -18,7 +18,7 @@ from exgen.load.read import reason
 from exgen.load.sheets import guard
 from exgen.load.sheets.delimited import read_delimited
 from exgen.load.sheets.table import RowsFactory, Table
-from exgen.load.sheets.xlsx import read_xlsx
+from exgen.load.sheets.xlsx import FastRows, read_xlsx
 
 _ZIP_HEADS = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE_HEAD = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -28,17 +28,19 @@ _KINDS = ((stat.S_ISFIFO, "a named pipe"), (stat.S_ISCHR, "a character device"),
 
 
 def read_table(path: str, *, sheet: str | None = None, allow_macros: bool = False, max_rows: int = 200_000,
-               encoding: str | None = None, rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
+               encoding: str | None = None, rows: RowsFactory | None = None,
+               fast: FastRows | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """The cells of the spreadsheet at ``path`` (XLSX: ``sheet``, else the MSEL sheet; CSV: the
     file, decoded with ``encoding`` when given), and what was found reading it. The table is None
     when the file could not be read or a limit stopped the reading; a cell with a problem is left
     out of the table and reported at its place. ``rows`` makes the list the rows are appended to
-    (:meth:`Table.new`)."""
+    (:meth:`Table.new`); ``fast`` reads an XLSX sheet's rows another way
+    (:data:`~exgen.load.sheets.xlsx.FastRows`)."""
     raw = read_raw(path)
     if isinstance(raw, Diagnostic):
         return None, [raw]
     if raw.startswith(_ZIP_HEADS):
-        return read_xlsx(raw, path, sheet=sheet, allow_macros=allow_macros, max_rows=max_rows, rows=rows)
+        return read_xlsx(raw, path, sheet=sheet, allow_macros=allow_macros, max_rows=max_rows, rows=rows, fast=fast)
     refused = _other_format(raw, path)
     if refused is not None:
         return None, [refused]

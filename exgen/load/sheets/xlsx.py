@@ -27,14 +27,27 @@ from exgen.load.sheets.cells import CellReader
 from exgen.load.sheets.rows import sheet_rows
 from exgen.load.sheets.table import RowsFactory, Table
 
+#: Another way to read the chosen worksheet's rows: ``fast(workbook, worksheet)`` gives them as
+#: :func:`~exgen.load.sheets.rows.sheet_rows` would (``exgen import`` parses them with expat), or
+#: raises :class:`ReadPlainly`. Used only for a workbook without formulas.
+FastRows = t.Callable[[t.Any, t.Any], t.Iterable[t.Sequence[t.Any]]]
+
 #: Sheets an MSEL is usually on, picked (when visible) before the first visible sheet.
 PREFERRED_SHEETS = ("all injects", "msel", "mel", "mel/mil", "injects")
 _MACRO_SUFFIXES = (".xlsm", ".xltm", ".xlam")
 
 
+class ReadPlainly(Exception):
+    """Raised through :func:`read_xlsx` by a :data:`FastRows` reader for a worksheet it does not
+    read, maybe after some rows, or whose reading a limit stopped: the caller reads it again
+    without one."""
+
+
 def read_xlsx(raw: bytes, display: str, *, sheet: str | None = None, allow_macros: bool = False,
-              max_rows: int = 200_000, rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
-    """The chosen sheet of the workbook whose bytes are ``raw`` (shown as ``display``)."""
+              max_rows: int = 200_000, rows: RowsFactory | None = None,
+              fast: FastRows | None = None) -> tuple[Table | None, list[Diagnostic]]:
+    """The chosen sheet of the workbook whose bytes are ``raw`` (shown as ``display``), its rows
+    read by ``fast`` when given and the workbook holds no formula."""
     where = Location(display)
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -53,7 +66,10 @@ def read_xlsx(raw: bytes, display: str, *, sheet: str | None = None, allow_macro
         try:
             values = books.enter_context(contextlib.closing(_open(raw, data_only=True)))
             formulas = books.enter_context(contextlib.closing(_open(raw, data_only=False))) if has_formulas else None
-            return _read_sheet(values, formulas, display, sheet, max_rows, found, rows)
+            return _read_sheet(values, formulas, display, sheet, max_rows, found, rows,
+                               None if has_formulas else fast)
+        except ReadPlainly:
+            raise
         except Exception as problem:  # a malformed part makes openpyxl raise anything
             return None, [*found, _unreadable(problem, display)]
 
@@ -108,7 +124,8 @@ def _unreadable(problem: Exception, display: str) -> Diagnostic:
 
 
 def _read_sheet(values: t.Any, formulas: t.Any, display: str, wanted: str | None, max_rows: int,
-                found: list[Diagnostic], rows: RowsFactory | None = None) -> tuple[Table | None, list[Diagnostic]]:
+                found: list[Diagnostic], rows: RowsFactory | None = None,
+                fast: FastRows | None = None) -> tuple[Table | None, list[Diagnostic]]:
     """Choose the sheet and read its cells."""
     index, chosen = choose_sheet([(ws.title, ws.sheet_state) for ws in values.worksheets], wanted, display)
     found = found + chosen
@@ -121,6 +138,10 @@ def _read_sheet(values: t.Any, formulas: t.Any, display: str, wanted: str | None
     for sheet in (value_sheet, formula_sheet):
         if sheet is not None:
             sheet.reset_dimensions()  # rows padded to the cells they hold, never to a declared (hostile) width
+    if fast is not None:
+        if not reader.read(fast(values, value_sheet), None):  # the rest of the sheet unread: read it plainly
+            raise ReadPlainly("a limit stopped the reading")
+        return table, found + reader.diagnostics()
     complete = reader.read(sheet_rows(value_sheet), sheet_rows(formula_sheet) if formula_sheet else None)
     return (table if complete else None), found + reader.diagnostics()
 
