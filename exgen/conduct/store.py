@@ -184,8 +184,8 @@ def _migrate(conn: sqlite3.Connection, name: str) -> None:
         # Tables and the format number are committed together: tables seen now with format 0 read
         # before are another connection's migration of the same new file, finished in between.
         version = _version(conn)
-    if version == 0 and conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-        raise StoreError(f"{name} already holds another program's data; give exgen a new file for the record")
+        if version == 0:
+            raise StoreError(f"{name} already holds another program's data; give exgen a new file for the record")
     for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
         try:
             conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")

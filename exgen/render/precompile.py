@@ -159,8 +159,7 @@ def _helper(env: jinja2.Environment, names: list[str],
 def _collect(helper: forked.Helper[dict[str, bytes]]) -> dict[str, bytes]:
     """What the helper compiled, by cache key; nothing when it failed, died or hung (a lock
     another thread held at the fork) for :data:`HELPER_WAIT` seconds."""
-    got = helper.result(fallback=dict, wait=HELPER_WAIT)
-    return got if isinstance(got, dict) else {}
+    return helper.result(fallback=dict, wait=HELPER_WAIT)
 
 
 def _compiled(env: jinja2.Environment, names: list[str], build_limits: render_limits.Limits) -> dict[str, bytes]:
