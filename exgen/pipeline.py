@@ -68,7 +68,7 @@ def build(path: str, out: str, *, seed: int = 0, template_dirs: t.Sequence[str] 
     (:func:`exgen.core.fingerprint.build_key`) writes nothing (:func:`_unchanged`).
     """
     from exgen import enrich, package
-    from exgen.load.yaml_events import paused_gc
+    from exgen.core.collector import paused_gc
     from exgen.render import context
     from exgen.render.engine import render_into
     from exgen.render.errors import RenderError

@@ -40,7 +40,7 @@ def check(path: str, *, strict: bool = False, loaded: Loaded | None = None, spli
     what :func:`exgen.load.load` already gave for ``path`` in this run (it is not read again).
     With ``split``, a large definition is checked on two cores (:mod:`exgen.check.split`); the
     findings are the same."""
-    from exgen.load.yaml_events import paused_gc
+    from exgen.core.collector import paused_gc
 
     # The collector would walk the whole growing document, model and comms picture again and
     # again (over a third of the time at 10,000 injects); what they leave is collected after.

@@ -15,10 +15,10 @@ import typing as t
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from exgen.core.collector import paused_gc
 from exgen.core.diagnostics import Diagnostic, Location, error, has_errors, sort_diagnostics
 from exgen.ingest import background, locate, merge, partial, scaffold, write
 from exgen.ingest.yaml_patch import PatchError
-from exgen.load.yaml_events import paused_gc
 from exgen.model.time import TimeError, parse_datetime
 
 if t.TYPE_CHECKING:

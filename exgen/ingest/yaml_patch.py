@@ -29,10 +29,10 @@ from __future__ import annotations
 import copy
 import typing as t
 
+from exgen.core.collector import paused_gc
 from exgen.ingest.yaml_scalar import block_list, flow, json_text
 from exgen.ingest.yaml_splice import REMOVE, Editor, ListChange, Put
 from exgen.ingest.yaml_tree import Node, PatchError, parse, plain
-from exgen.load.yaml_events import paused_gc
 
 __all__ = ["PatchError", "YamlFile", "render_new_file"]
 

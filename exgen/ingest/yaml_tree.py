@@ -25,9 +25,9 @@ from yaml.events import (
     StreamEndEvent,
 )
 
+from exgen.core.collector import paused_gc
 from exgen.load import yaml_fast
 from exgen.load.scalars import resolve_plain, resolve_tagged
-from exgen.load.yaml_events import paused_gc
 
 __all__ = ["Node", "PatchError", "column", "content_end", "line_end", "line_start", "next_line", "parse", "plain"]
 

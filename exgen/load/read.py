@@ -13,6 +13,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from exgen.core.collector import paused_gc
 from exgen.core.diagnostics import Diagnostic, Location, error
 from exgen.load import json_text, yaml_events
 from exgen.load.yaml_events import Built
@@ -129,7 +130,7 @@ def parse(raw: bytes, display: str, is_json: bool) -> Built:
     if problem is not None:
         return Built(diagnostics=[problem])
     assert text is not None
-    with yaml_events.paused_gc():
+    with paused_gc():
         return json_text.parse_json(text, display) if is_json else yaml_events.build(text, display)
 
 

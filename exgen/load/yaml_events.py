@@ -14,8 +14,6 @@ in key order), so finding a position walks the data and its shadow together.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import math
 import typing as t
 from dataclasses import dataclass, field
@@ -23,6 +21,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from exgen.core import pointer
+from exgen.core.collector import paused_gc
 from exgen.core.diagnostics import Diagnostic, Location, error, shorten
 from exgen.core.limits import EXCEL_CELL
 from exgen.core.sources import Entry, key_position
@@ -40,7 +39,7 @@ from exgen.load.yaml_fast import (
     STREAM_END,
 )
 
-__all__ = ["Built", "build", "line_col", "paused_gc"]
+__all__ = ["Built", "build", "line_col"]
 
 _LOADER: t.Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -90,26 +89,6 @@ class Built:
     #: no key or value is longer than a spreadsheet cell, and the text has no escape sequence nor
     #: character the checks refuse (so no value has one). False only means "not known".
     clean: bool = False
-
-
-@contextlib.contextmanager
-def paused_gc() -> t.Iterator[None]:
-    """Pause the garbage collector: it makes building large trees superlinear.
-
-    On resuming, what was made meanwhile goes straight to the oldest generation (a freeze and
-    unfreeze move whole lists), so the collector does not walk the new tree at its first
-    allocation; unless objects were frozen before (a parent sharing them with its workers).
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if not gc.get_freeze_count():
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 def build(text: str, display: str) -> Built:

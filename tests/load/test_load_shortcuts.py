@@ -6,7 +6,7 @@ import gc
 from pathlib import Path
 
 from exgen import load
-from exgen.load.yaml_events import paused_gc
+from exgen.core.collector import paused_gc
 
 
 def test_what_was_built_while_paused_is_not_walked_at_once() -> None:
